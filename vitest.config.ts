@@ -1,0 +1,24 @@
+import { defineConfig } from 'vitest/config';
+
+// One project per package. Workspace packages resolve to their TypeScript sources through the
+// "@keyslot/source" export condition, so tests never need a build first (vitest needs it under
+// ssr.resolve.conditions in the node environment).
+const shared = {
+  ssr: { resolve: { conditions: ['@keyslot/source'] } },
+  resolve: { conditions: ['@keyslot/source'] },
+};
+
+export default defineConfig({
+  test: {
+    projects: ['core', 'salto-sim', 'seam-adapter'].map((name) => ({
+      ...shared,
+      test: {
+        name,
+        root: `packages/${name}`,
+        include: ['src/**/*.spec.ts'],
+        setupFiles: [new URL('./vitest.setup.ts', import.meta.url).pathname],
+        environment: 'node',
+      },
+    })),
+  },
+});
