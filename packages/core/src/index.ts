@@ -1,2 +1,3 @@
 export * from './domain/index.js';
+export * from './infrastructure/index.js';
 export * from './ports/index.js';
