@@ -3,5 +3,6 @@ export * from './grant.js';
 export * from './lock.js';
 export * from './result.js';
 export * from './site.js';
+export * from './slot-plan.js';
 export * from './slot-usage.js';
 export * from './time.js';
