@@ -1,6 +1,7 @@
 export * from './access-code.js';
 export * from './grant.js';
 export * from './lock.js';
+export * from './reconcile.js';
 export * from './result.js';
 export * from './site.js';
 export * from './slot-plan.js';

@@ -143,7 +143,7 @@ export const accessCodesArb = (
       arbitrary: fc.constantFrom(
         'Cleaner',
         'keyslot:',
-        'keyslot:bad key!',
+        'keyslot:bad!key',
         'Keyslot:g-1',
         'g-1',
         'keyslot g-1',
@@ -171,4 +171,55 @@ export const accessCodesArb = (
       }),
     ),
   );
+};
+
+/**
+ * A reconcile situation: grants (→ desired codes at `now`) and the codes a provider lists, built
+ * so that many codes match a desired code exactly (same key, lock and window; often several
+ * times, in any status), mixed with stale, foreign and refused codes. Codes have unique ids.
+ */
+export const reconcileScenarioArb = (
+  opts: { keys?: readonly string[]; locks?: readonly string[]; max?: number } = {},
+): fc.Arbitrary<{ grants: Grant[]; now: Instant; actual: AccessCode[] }> => {
+  const max = opts.max ?? 40;
+  return fc
+    .record({ grants: grantsArb(opts), now: instantArb(max), noise: accessCodesArb(opts) })
+    .chain(({ grants, now, noise }) => {
+      // Every (grant, lock), live or not: copies of revoked or ended ones are stale codes.
+      const pairs = grants.flatMap((g) => g.lockIds.map((lockId) => ({ g, lockId })));
+      const copy = fc.record({
+        pick: fc.nat(),
+        status: statusArb,
+        pinned: fc.boolean(),
+        issue: fc.constantFrom('none', 'none', 'not_subscribed', 'other'),
+        labelled: fc.boolean(),
+      });
+      return fc
+        .record({
+          copies: fc.array(copy, { maxLength: pairs.length === 0 ? 0 : 10 }),
+          order: fc.array(fc.nat(), { minLength: 30, maxLength: 30 }),
+        })
+        .map(({ copies, order }) => {
+          const derived = copies.map((c, i): AccessCode => {
+            const { g, lockId } = pairs[c.pick % pairs.length]!;
+            return {
+              id: `ac-copy-${String(i).padStart(3, '0')}`,
+              lockId,
+              name: codeNameFor(g.key, c.labelled ? 'Guest' : undefined),
+              pin: c.pinned ? `${200000 + i}` : null,
+              status: c.status,
+              window: g.window,
+              issues:
+                c.issue === 'none' ? [] : c.issue === 'not_subscribed' ? [notSubscribedIssue] : [otherIssue],
+            };
+          });
+          // Interleave deterministically from the generated order, so listings are not sorted.
+          const all = [...noise, ...derived];
+          const actual = all
+            .map((code, i) => ({ code, rank: order[i % order.length]! * 1000 + i }))
+            .sort((a, b) => a.rank - b.rank)
+            .map((x) => x.code);
+          return { grants, now, actual };
+        });
+    });
 };

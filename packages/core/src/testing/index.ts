@@ -1,1 +1,2 @@
+export * from './apply-actions.js';
 export * from './arbitraries.js';
