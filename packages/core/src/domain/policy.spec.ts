@@ -457,7 +457,7 @@ const validRequestArb: fc.Arbitrary<GrantRequest> = fc.record({
 });
 
 /** Arbitrary values, and valid ones with one field replaced by garbage (the interesting case). */
-const garbage = fc.anything({ withBoxedValues: true, withSparseArrays: true, withNullPrototype: true });
+const garbage = fc.anything({ withBoxedValues: true, withSparseArray: true, withNullPrototype: true });
 const corrupt = <T extends object>(arb: fc.Arbitrary<T>): fc.Arbitrary<unknown> =>
   fc.oneof(
     garbage,
