@@ -1,0 +1,450 @@
+/**
+ * Public types of the simulated Salto KS world ("Salto KS behind Seam").
+ *
+ * Records are close to Seam's objects (connected account, device = lock, access code, action
+ * attempt, event) but camelCased and with instants as epoch milliseconds, so a Seam-compatible
+ * HTTP layer can project them to Seam JSON field by field (`deviceId` → `device_id`,
+ * `startsAt` → ISO `starts_at`, …). Error, warning and event names are Seam's own strings.
+ */
+import type { HubLink, Instant, Result } from '@keyslot/core';
+
+export type { HubLink } from '@keyslot/core';
+
+// ───────────────────────────── failures ─────────────────────────────
+
+/** HTTP status a Seam-compatible server should answer with for a failure. */
+export type SimHttpStatus = 400 | 404 | 409 | 429 | 500 | 503 | 504;
+
+/**
+ * Seam `error.type` strings the world returns. Besides Seam's own names:
+ * - `access_codes_not_supported` (400): the lock has no PIN pad (`capabilities.accessCodes` false).
+ *   Seam does not document its answer here; we refuse instead of creating a code that can never work.
+ * - `remote_unlock_not_supported` (400): the lock lacks the remote-unlock capability (no Salto
+ *   pass-through waiver).
+ * - `rate_limit_exceeded` (429): per-device rate limit; `retryAfterMs` says when to retry.
+ * - `reply_lost` (504): fault injection only; the change WAS applied (`committed: true`) but the
+ *   caller never got the answer. An HTTP server should drop the connection or answer 504.
+ * A caller-chosen PIN on a site without custom-PIN subscription is 400 `invalid_input` with
+ * `data.reason === 'custom_pin_not_allowed'` (DESIGN §4 #2).
+ */
+export type SimFailureType =
+  | 'invalid_input'
+  | 'connected_account_not_found'
+  | 'site_not_found'
+  | 'hub_not_found'
+  | 'device_not_found'
+  | 'access_code_not_found'
+  | 'action_attempt_not_found'
+  | 'duplicate_access_code'
+  | 'access_codes_not_supported'
+  | 'remote_unlock_not_supported'
+  | 'rate_limit_exceeded'
+  | 'internal_server_error'
+  | 'service_unavailable'
+  | 'reply_lost';
+
+export interface SimFailure {
+  readonly type: SimFailureType;
+  readonly status: SimHttpStatus;
+  /** Says what happened, to what, and what to do. Never contains a PIN. */
+  readonly message: string;
+  /** Extra machine-readable detail, Seam's `error.data` (e.g. `{ device_id }`, `{ reason }`). */
+  readonly data?: Readonly<Record<string, unknown>>;
+  /** For 429s: wait this long before trying again. */
+  readonly retryAfterMs?: number;
+  /** True when the operation's change was applied despite the failure (fault `reply_lost`). */
+  readonly committed?: boolean;
+}
+
+export type SimResult<T> = Result<T, SimFailure>;
+
+// ───────────────────────────── configuration ─────────────────────────────
+
+/** An inclusive range of milliseconds; each delay is drawn uniformly from it (seeded). */
+export type DelayRange = readonly [min: number, max: number];
+
+/** Which name the world uses for the per-code "user not subscribed" error (DESIGN §5). */
+export type NotSubscribedErrorCode =
+  | 'salto_site_user_not_subscribed'
+  | 'salto_ks_user_not_subscribed'
+  | 'access_code_inactive';
+
+/** Operations that count against Seam's per-device rate limits and that faults can target. */
+export type RateLimitedOperation = 'create_access_code' | 'delete_access_code' | 'unlock_door';
+
+/** Every API operation of the world; faults can target any of them. */
+export type SimOperation =
+  | RateLimitedOperation
+  | 'list_connected_accounts'
+  | 'get_connected_account'
+  | 'list_sites'
+  | 'get_site'
+  | 'list_devices'
+  | 'get_device'
+  | 'list_access_codes'
+  | 'get_access_code'
+  | 'get_action_attempt'
+  | 'list_events';
+
+export interface SimTimings {
+  /** Salto cloud generates the PIN this long after the code enters programming. Default 1–3 s. */
+  readonly pinAssignmentMs: DelayRange;
+  /** Programming a code onto the lock through the IQ hub. Default 1–5 s. */
+  readonly programmingMs: DelayRange;
+  /** Removing a code from the lock. Default 1–5 s. */
+  readonly removalMs: DelayRange;
+  /** A remote unlock's action attempt completes after this. Default 1–6 s. */
+  readonly unlockMs: DelayRange;
+  /** After a successful remote unlock the lock relocks after this (Salto open time, default 7 s). */
+  readonly relockMs: number;
+}
+
+export interface WeakLinkBehaviour {
+  /** Hub-bound delays (programming, removal, unlock) are multiplied by this. Default 3. */
+  readonly slowdownFactor: number;
+  /** Probability that one hub-bound step fails (programming is retried, unlock ends in error). Default 0.25. */
+  readonly failureProbability: number;
+}
+
+export interface RateLimitConfig {
+  readonly enabled: boolean;
+  /** Sliding window length. Default 60 000 ms. */
+  readonly windowMs: number;
+  /** Calls allowed per device per window. Defaults: create 10, delete 20, unlock 15 (Seam's limits). */
+  readonly perDevice: Readonly<Record<RateLimitedOperation, number>>;
+}
+
+export interface WorldConfig {
+  readonly timings: SimTimings;
+  readonly weakLink: WeakLinkBehaviour;
+  readonly rateLimits: RateLimitConfig;
+  /** Default `salto_site_user_not_subscribed` (the name Seam's Salto guide uses). */
+  readonly notSubscribedErrorCode: NotSubscribedErrorCode;
+  /** Events kept in the ring buffer; older ones are dropped. Default 1000. */
+  readonly eventLogCapacity: number;
+  /** Finished action attempts kept for `getActionAttempt`; older ones are forgotten (404). Default 1000. */
+  readonly actionAttemptRetention: number;
+}
+
+export interface WorldConfigInput {
+  readonly timings?: Partial<SimTimings>;
+  readonly weakLink?: Partial<WeakLinkBehaviour>;
+  readonly rateLimits?: {
+    readonly enabled?: boolean;
+    readonly windowMs?: number;
+    readonly perDevice?: Partial<Record<RateLimitedOperation, number>>;
+  };
+  readonly notSubscribedErrorCode?: NotSubscribedErrorCode;
+  readonly eventLogCapacity?: number;
+  readonly actionAttemptRetention?: number;
+}
+
+// ───────────────────────────── records ─────────────────────────────
+
+export interface ConnectedAccountRecord {
+  readonly connectedAccountId: string;
+  /** Seam `account_type`; always `salto_ks` here. */
+  readonly accountType: 'salto_ks';
+  readonly displayName: string;
+  readonly createdAt: Instant;
+}
+
+export interface SiteRecord {
+  readonly siteId: string;
+  readonly siteName: string;
+  readonly connectedAccountId: string;
+  /** Subscribed-user cap of the site's plan (non-negative integer). */
+  readonly slotLimit: number;
+  /** Caller-chosen PINs are accepted only when true. */
+  readonly hasCustomPinSubscription: boolean;
+  /** IANA time zone. */
+  readonly timeZone: string;
+  /** A time-bound code is loaded (and starts holding its slot) this long before `startsAt`. Default 72 h. */
+  readonly slotLeadTimeMs: number;
+  /** Length of generated PINs, 6–10. Default 6. */
+  readonly pinLength: number;
+  readonly createdAt: Instant;
+}
+
+/** A Salto IQ hub (gateway between the locks and the Salto KS cloud). */
+export interface HubRecord {
+  readonly hubId: string;
+  readonly siteId: string;
+  readonly name: string;
+  readonly createdAt: Instant;
+}
+
+export interface LockCapabilityFlags {
+  /** Seam `can_remotely_unlock` (needs Salto's pass-through waiver). */
+  readonly remoteUnlock: boolean;
+  /** Seam `can_program_online_access_codes` (needs a PIN pad). */
+  readonly accessCodes: boolean;
+}
+
+/** A Salto KS lock: a Seam device of type `salto_lock` (reported `unknown` while its hub link is weak). */
+export interface LockRecord {
+  readonly deviceId: string;
+  readonly siteId: string;
+  readonly hubId: string;
+  readonly connectedAccountId: string;
+  /** Salto `customer_reference`, Seam `display_name`. */
+  readonly name: string;
+  /** Salto's own lock id (`salto_ks_metadata.lock_id`), e.g. `lock_3`. */
+  readonly saltoLockId: string;
+  /** `salto_ks_metadata.lock_type` / `model`, e.g. `wall_reader_pin`, `escutcheon`, `cylinder`. */
+  readonly lockType: string;
+  readonly capabilities: LockCapabilityFlags;
+  readonly hubLink: HubLink;
+  readonly privacyMode: boolean;
+  readonly officeMode: boolean;
+  /** 0..1 (Seam `battery_level`). */
+  readonly batteryLevel: number;
+  readonly locked: boolean;
+  readonly createdAt: Instant;
+}
+
+/** Seam's access-code statuses (`unknown` is never produced by the simulator). */
+export type SimAccessCodeStatus = 'unset' | 'setting' | 'set' | 'removing';
+
+export interface SimIssue {
+  /** Seam `error_code` / `warning_code`. */
+  readonly code: string;
+  readonly message: string;
+  readonly createdAt: Instant;
+}
+
+export interface AccessCodeRecord {
+  readonly accessCodeId: string;
+  readonly deviceId: string;
+  readonly siteId: string;
+  readonly name: string | null;
+  /** The PIN; `null` until Salto assigns it. Never log it. */
+  readonly code: string | null;
+  readonly type: 'ongoing' | 'time_bound';
+  readonly startsAt: Instant | null;
+  readonly endsAt: Instant | null;
+  readonly status: SimAccessCodeStatus;
+  readonly createdAt: Instant;
+  /** Seam `is_waiting_for_code_assignment`. */
+  readonly isWaitingForCodeAssignment: boolean;
+  /** Seam `is_scheduled_on_device`: a time-bound code preloaded onto the lock before `startsAt`. */
+  readonly isScheduledOnDevice: boolean;
+  /** The code currently holds one of its site's user slots (see README "slot accounting"). */
+  readonly holdsSlot: boolean;
+  /** The code has been loaded (time-bound: lead time reached; ongoing: at creation). */
+  readonly loaded: boolean;
+  /** Access-code errors (e.g. the not-subscribed error). Device errors are not copied in. */
+  readonly errors: readonly SimIssue[];
+  /** Access-code warnings (e.g. `delay_in_setting_on_device`). */
+  readonly warnings: readonly SimIssue[];
+}
+
+export type ActionAttemptStatus = 'pending' | 'success' | 'error';
+
+export interface ActionAttemptRecord {
+  readonly actionAttemptId: string;
+  readonly actionType: 'UNLOCK_DOOR';
+  readonly deviceId: string;
+  readonly status: ActionAttemptStatus;
+  readonly createdAt: Instant;
+  readonly completedAt: Instant | null;
+  /** Seam `error: { type, message }` when `status` is `error`. */
+  readonly error: { readonly type: string; readonly message: string } | null;
+}
+
+/** Seam `event_type` names the world emits (reference §5.2). */
+export type SimEventType =
+  | 'connected_account.connected'
+  | 'device.added'
+  | 'device.connected'
+  | 'device.disconnected'
+  | 'device.connection_became_flaky'
+  | 'device.connection_stabilized'
+  | 'device.low_battery'
+  | 'device.battery_status_changed'
+  | 'device.salto.privacy_mode_activated'
+  | 'device.salto.privacy_mode_deactivated'
+  | 'access_code.created'
+  | 'access_code.scheduled_on_device'
+  | 'access_code.set_on_device'
+  | 'access_code.delay_in_setting_on_device'
+  | 'access_code.failed_to_set_on_device'
+  | 'access_code.removed_from_device'
+  | 'access_code.delay_in_removing_from_device'
+  | 'access_code.deleted'
+  | 'lock.unlocked'
+  | 'lock.locked'
+  | 'action_attempt.unlock_door.succeeded'
+  | 'action_attempt.unlock_door.failed';
+
+export interface SimEvent {
+  readonly eventId: string;
+  /** Strictly increasing per world; use it to page through the log. */
+  readonly sequence: number;
+  readonly eventType: SimEventType;
+  readonly occurredAt: Instant;
+  readonly createdAt: Instant;
+  readonly connectedAccountId: string;
+  readonly deviceId?: string;
+  readonly accessCodeId?: string;
+  readonly actionAttemptId?: string;
+  /** Extra Seam fields of the event (e.g. `code`, `method`, `error_code`, `battery_level`), snake_case as in Seam. */
+  readonly data?: Readonly<Record<string, string | number | boolean | null>>;
+}
+
+// ───────────────────────────── views ─────────────────────────────
+
+/** Per-site slot counts, Seam's `salto_ks_metadata.sites[]` item. */
+export interface SiteSlotCount {
+  readonly siteId: string;
+  readonly siteName: string;
+  readonly subscribedSiteUserCount: number;
+  readonly siteUserSubscriptionLimit: number;
+}
+
+export interface SiteView extends SiteRecord {
+  /** Codes holding a slot right now. Always ≤ `slotLimit`. */
+  readonly used: number;
+  /** used / limit > 80 %. */
+  readonly almostReached: boolean;
+  /** used ≥ limit: new codes get the not-subscribed error. */
+  readonly limitReached: boolean;
+}
+
+export interface AccountIssue extends SimIssue {
+  /** Present on the two subscription issues: the sites concerned. */
+  readonly sites?: readonly SiteSlotCount[];
+}
+
+export interface ConnectedAccountView extends ConnectedAccountRecord {
+  /** `salto_ks_subscription_limit_exceeded` while some site has used ≥ limit. */
+  readonly errors: readonly AccountIssue[];
+  /** `salto_ks_subscription_limit_almost_reached` while some site has used/limit > 0.8. */
+  readonly warnings: readonly AccountIssue[];
+}
+
+export interface DeviceIssue extends SimIssue {
+  readonly isDeviceError: boolean;
+  readonly isConnectedAccountError: boolean;
+}
+
+export interface DeviceView extends LockRecord {
+  /** `salto_lock`, or `unknown` while the hub link is weak (Seam's troubleshooting note). */
+  readonly deviceType: 'salto_lock' | 'unknown';
+  /** Seam `properties.online`: false while the hub link is offline. */
+  readonly online: boolean;
+  readonly hasCustomPinSubscription: boolean;
+  /**
+   * `hub_disconnected` (device error) while offline; `salto_ks_subscription_limit_exceeded`
+   * (connected-account error copy) while the lock's site is at its limit.
+   */
+  readonly errors: readonly DeviceIssue[];
+  /**
+   * `salto_ks_privacy_mode`, `salto_ks_office_mode`, `device_has_flaky_connection` (weak link),
+   * `salto_ks_subscription_limit_almost_reached` (site above 80 %).
+   */
+  readonly warnings: readonly SimIssue[];
+}
+
+// ───────────────────────────── inputs ─────────────────────────────
+
+export interface CreateAccessCodeParams {
+  readonly deviceId: string;
+  readonly name?: string | null;
+  /** Caller-chosen PIN: only for sites with a custom-PIN subscription (6–10 digits). */
+  readonly code?: string;
+  /** Both or neither: both ⇒ time-bound, neither ⇒ ongoing. */
+  readonly startsAt?: Instant;
+  readonly endsAt?: Instant;
+}
+
+export interface ListAccessCodesParams {
+  readonly deviceId?: string;
+  readonly accessCodeIds?: readonly string[];
+}
+
+export interface ListDevicesParams {
+  readonly connectedAccountId?: string;
+  readonly siteId?: string;
+  readonly deviceIds?: readonly string[];
+}
+
+export interface ListEventsParams {
+  /** Events with `occurredAt >= since`. */
+  readonly since?: Instant;
+  /** Events with `from < occurredAt < to` (Seam's exclusive `between`). */
+  readonly between?: readonly [Instant, Instant];
+  /** Events with `sequence > afterSequence` (simulator-only cursor). */
+  readonly afterSequence?: number;
+  readonly deviceId?: string;
+  readonly accessCodeId?: string;
+  readonly connectedAccountId?: string;
+  readonly eventTypes?: readonly string[];
+  /** Newest-last; at most this many (the oldest matching first). Default: all kept. */
+  readonly limit?: number;
+}
+
+export interface AddConnectedAccountParams {
+  readonly displayName?: string;
+  /** Fixed id instead of a generated one. */
+  readonly connectedAccountId?: string;
+}
+
+export interface AddSiteParams {
+  readonly connectedAccountId: string;
+  readonly siteName: string;
+  readonly slotLimit: number;
+  readonly hasCustomPinSubscription?: boolean;
+  readonly timeZone?: string;
+  readonly slotLeadTimeMs?: number;
+  readonly pinLength?: number;
+  readonly siteId?: string;
+}
+
+export interface AddHubParams {
+  readonly siteId: string;
+  readonly name?: string;
+  readonly hubId?: string;
+}
+
+export interface AddLockParams {
+  readonly hubId: string;
+  readonly name: string;
+  readonly lockType?: string;
+  readonly capabilities?: Partial<LockCapabilityFlags>;
+  readonly hubLink?: HubLink;
+  readonly privacyMode?: boolean;
+  readonly officeMode?: boolean;
+  readonly batteryLevel?: number;
+  readonly deviceId?: string;
+}
+
+// ───────────────────────────── faults ─────────────────────────────
+
+/**
+ * A fault on demand, consumed by the next `count` matching calls.
+ * - `server_error`: fails before acting with 500 `internal_server_error` or 503 `service_unavailable`.
+ * - `rate_limited`: fails before acting with 429 `rate_limit_exceeded`.
+ * - `latency`: the call is delayed by `latencyMs` of clock time (applied by the async caller —
+ *   see `SaltoKsWorld.takeLatency`), then proceeds normally.
+ * - `reply_lost`: the call is applied, then answered with 504 `reply_lost` (`committed: true`).
+ */
+export type FaultSpec =
+  | { readonly kind: 'server_error'; readonly status?: 500 | 503 }
+  | { readonly kind: 'rate_limited'; readonly retryAfterMs?: number }
+  | { readonly kind: 'latency'; readonly latencyMs: number }
+  | { readonly kind: 'reply_lost' };
+
+export type FaultInput = FaultSpec & {
+  /** How many calls it affects. Default 1. */
+  readonly count?: number;
+  /** Only these operations; default: any operation. */
+  readonly operations?: readonly SimOperation[];
+};
+
+export interface ActiveFault {
+  readonly faultId: number;
+  readonly spec: FaultSpec;
+  readonly remaining: number;
+  readonly operations: readonly SimOperation[] | null;
+}

@@ -1,0 +1,1551 @@
+import {
+  ALMOST_REACHED_RATIO,
+  type Clock,
+  chance,
+  DEFAULT_SLOT_LEAD_TIME_MS,
+  err,
+  type HubLink,
+  type Instant,
+  ok,
+  randomDigits,
+  randomInt,
+  SeededRandom,
+  VirtualClock,
+} from '@keyslot/core';
+import { resolveWorldConfig } from './config.js';
+import { type Transition, TransitionQueue } from './heap.js';
+import { RingBuffer } from './ring.js';
+import type {
+  AccessCodeRecord,
+  AccountIssue,
+  ActionAttemptRecord,
+  ActiveFault,
+  AddConnectedAccountParams,
+  AddHubParams,
+  AddLockParams,
+  AddSiteParams,
+  ConnectedAccountRecord,
+  ConnectedAccountView,
+  CreateAccessCodeParams,
+  DelayRange,
+  DeviceIssue,
+  DeviceView,
+  FaultInput,
+  HubRecord,
+  ListAccessCodesParams,
+  ListDevicesParams,
+  ListEventsParams,
+  LockRecord,
+  RateLimitedOperation,
+  SimEvent,
+  SimEventType,
+  SimFailure,
+  SimIssue,
+  SimOperation,
+  SimResult,
+  SiteRecord,
+  SiteSlotCount,
+  SiteView,
+  WorldConfig,
+  WorldConfigInput,
+} from './types.js';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+interface SiteState extends Mutable<SiteRecord> {
+  used: number;
+  /** Live PINs of the site (codes not yet gone), for uniqueness. */
+  pins: string[];
+  limitReachedSince: Instant | null;
+  almostReachedSince: Instant | null;
+}
+
+type ParkedWork = { readonly kind: 'program' | 'remove'; readonly codeId: string };
+
+interface LockState extends Mutable<LockRecord> {
+  hubLinkSince: Instant;
+  privacyModeSince: Instant;
+  officeModeSince: Instant;
+  /** Hub-bound work that found the hub offline; rescheduled on reconnect. */
+  parked: ParkedWork[];
+}
+
+interface CodeState extends Omit<Mutable<AccessCodeRecord>, 'errors' | 'warnings'> {
+  errors: SimIssue[];
+  warnings: SimIssue[];
+  /** The code reached the lock (removal then needs the hub). */
+  onDevice: boolean;
+  /** `access_code.deleted` was emitted at the delete request. */
+  deleteRequested: boolean;
+}
+
+interface AttemptState extends Mutable<ActionAttemptRecord> {
+  /** Refused at request time (offline/privacy): ends in this error. */
+  doomed: { type: string; message: string } | null;
+}
+
+/** Everything `toJSON` returns; `SaltoKsWorld.fromJSON` restores it exactly. */
+export interface WorldSnapshot {
+  readonly version: 1;
+  readonly config: WorldConfig;
+  readonly rng: readonly [number, number, number, number];
+  readonly now: Instant;
+  readonly seq: number;
+  readonly eventSeq: number;
+  readonly faultSeq: number;
+  readonly saltoLockSeq: number;
+  readonly accounts: readonly ConnectedAccountRecord[];
+  readonly sites: readonly unknown[];
+  readonly hubs: readonly HubRecord[];
+  readonly locks: readonly unknown[];
+  readonly codes: readonly unknown[];
+  readonly attempts: readonly unknown[];
+  readonly finishedAttempts: readonly string[];
+  readonly transitions: readonly Transition[];
+  readonly events: readonly SimEvent[];
+  readonly rateWindows: readonly (readonly [string, RateLimitedOperation, readonly number[]])[];
+  readonly faults: readonly ActiveFault[];
+}
+
+export interface WorldOptions {
+  /** Seed of the world's RandomSource (ids, PINs, delays, flakiness). Default 1. */
+  readonly seed?: number;
+  /** Default: a `VirtualClock` at 2026-01-01T00:00:00Z (advance it with `world.advance`). */
+  readonly clock?: Clock;
+  readonly config?: WorldConfigInput;
+}
+
+export type EventListener = (event: SimEvent) => void;
+
+/** A clock the world can move itself (core's `VirtualClock`). */
+interface AdvanceableClock extends Clock {
+  advance(ms: number): Promise<void>;
+}
+const isAdvanceable = (c: Clock): c is AdvanceableClock =>
+  typeof (c as Partial<AdvanceableClock>).advance === 'function';
+
+const PIN_PATTERN = /^\d{6,10}$/;
+const LOW_BATTERY = 0.2;
+
+const notFound = (
+  type:
+    | 'connected_account_not_found'
+    | 'site_not_found'
+    | 'hub_not_found'
+    | 'device_not_found'
+    | 'access_code_not_found'
+    | 'action_attempt_not_found',
+  what: string,
+  id: string,
+  dataKey: string,
+): SimFailure => ({
+  type,
+  status: 404,
+  message: `${what} ${JSON.stringify(id)} was not found: it never existed or has been removed. List them again to get a current id.`,
+  data: { [dataKey]: id },
+});
+
+const invalid = (field: string, message: string, extra: Record<string, unknown> = {}): SimFailure => ({
+  type: 'invalid_input',
+  status: 400,
+  message: `Invalid ${field}: ${message}.`,
+  data: { field, ...extra },
+});
+
+/**
+ * A deterministic simulated Salto KS world behind Seam: connected accounts → sites (slot limit,
+ * custom-PIN subscription, time zone) → IQ hubs → locks (capabilities, hub link, modes, battery)
+ * → access codes → events, plus remote-unlock action attempts.
+ *
+ * **Determinism.** All randomness (ids, PINs, delays, weak-link flakiness) comes from one seeded
+ * generator, drawn in call order; time comes from the injected `Clock`. The same seed and the
+ * same calls at the same clock times give byte-identical results, events and snapshots.
+ *
+ * **Time.** The world never uses timers. Delayed work (PIN assignment, programming, removal,
+ * unlock completion, time-bound load/start/end) is a queue of transitions. Every call first
+ * processes each due transition in time order (ties by creation order), each "at" its own
+ * scheduled instant, so a real clock catching up lazily gives the same outcome as a virtual
+ * clock advanced step by step. Under a virtual clock, move time with {@link advance}.
+ *
+ * **Calls.** API methods (the ones a Seam-compatible server exposes) return `SimResult`: a typed
+ * failure carries Seam's `error.type`, an HTTP `status`, a message, and `data`. They honour
+ * per-device rate limits and injected faults. Control methods (`set*`, `add*`, `injectFault`,
+ * `advance`) bypass both. Nothing ever throws for bad input; the world is never left half-changed.
+ *
+ * **Slot accounting.** Per site, `used` = codes holding a slot: ongoing codes from creation
+ * until deleted; time-bound codes from load (`startsAt − slotLeadTimeMs`) until `endsAt` or
+ * deletion. A code that would take `used` over the limit is still created but carries the
+ * not-subscribed error and never holds a slot (even if slots free up later: delete it and create
+ * a new one, as with Salto). Lowering the limit below `used` unsubscribes the newest codes until
+ * `used` = limit, so `used ≤ limit` always holds.
+ */
+export class SaltoKsWorld {
+  readonly config: WorldConfig;
+  readonly clock: Clock;
+  private readonly rng: SeededRandom;
+  private nowMs: Instant;
+  private seq = 0;
+  private eventSeq = 0;
+  private faultSeq = 0;
+  private saltoLockSeq = 0;
+  private readonly accounts = new Map<string, Mutable<ConnectedAccountRecord>>();
+  private readonly sites = new Map<string, SiteState>();
+  private readonly hubs = new Map<string, Mutable<HubRecord>>();
+  private readonly locks = new Map<string, LockState>();
+  private readonly codes = new Map<string, CodeState>();
+  private readonly attempts = new Map<string, AttemptState>();
+  private finishedAttempts: string[] = [];
+  private queue = new TransitionQueue();
+  private events: RingBuffer<SimEvent>;
+  private readonly rateWindows = new Map<string, Map<RateLimitedOperation, number[]>>();
+  private faults: Mutable<ActiveFault>[] = [];
+  private readonly listeners = new Set<EventListener>();
+
+  /**
+   * Creates an empty world. Throws `RangeError` only for an invalid `config` (a programmer
+   * error); use {@link SaltoKsWorld.create} to get it as a result instead.
+   */
+  constructor(options: WorldOptions = {}) {
+    const resolved = resolveWorldConfig(options.config);
+    if (!resolved.ok) throw new RangeError(resolved.error.message);
+    this.config = resolved.value;
+    this.clock = options.clock ?? new VirtualClock();
+    this.rng = new SeededRandom(options.seed ?? 1);
+    this.nowMs = this.clock.now();
+    this.events = new RingBuffer(this.config.eventLogCapacity);
+  }
+
+  /** Like the constructor, but returns a bad configuration as an `invalid_input` failure. */
+  static create(options: WorldOptions = {}): SimResult<SaltoKsWorld> {
+    const resolved = resolveWorldConfig(options.config);
+    if (!resolved.ok) return err(resolved.error);
+    return ok(new SaltoKsWorld(options));
+  }
+
+  // ───────────────────────── time ─────────────────────────
+
+  /** The world's current instant (processes due transitions first). */
+  now(): Instant {
+    return this.catchUp();
+  }
+
+  /**
+   * Moves a virtual clock forward by `ms` and processes everything that became due. Fails with
+   * `invalid_input` when the clock cannot be moved (a real clock: just wait instead).
+   */
+  async advance(ms: number): Promise<SimResult<Instant>> {
+    if (!Number.isFinite(ms) || ms < 0) return err(invalid('ms', `must be a finite number ≥ 0, got ${ms}`));
+    const clock = this.clock;
+    if (!isAdvanceable(clock))
+      return err(
+        invalid('clock', 'this world runs on a real clock, which cannot be advanced; wait instead', {
+          reason: 'clock_not_virtual',
+        }),
+      );
+    await clock.advance(ms);
+    return ok(this.catchUp());
+  }
+
+  /** Instant of the next pending transition, or `null` when nothing is scheduled. */
+  nextTransitionAt(): Instant | null {
+    return this.queue.peek()?.at ?? null;
+  }
+
+  /** Number of scheduled transitions (for tests and diagnostics). */
+  get pendingTransitions(): number {
+    return this.queue.size;
+  }
+
+  private catchUp(): Instant {
+    const target = Math.max(this.nowMs, this.clock.now());
+    for (let next = this.queue.peek(); next && next.at <= target; next = this.queue.peek()) {
+      this.queue.pop();
+      this.nowMs = Math.max(this.nowMs, next.at);
+      this.handle(next);
+    }
+    this.nowMs = target;
+    return target;
+  }
+
+  private schedule(at: Instant, t: DistributiveOmit<Transition, 'at' | 'seq'>): void {
+    this.queue.push({ ...t, at, seq: this.seq++ } as Transition);
+  }
+
+  private draw(range: DelayRange, factor = 1): number {
+    return Math.round(randomInt(this.rng, range[0], range[1]) * factor);
+  }
+
+  private hubFactor(lock: LockState): number {
+    return lock.hubLink === 'weak' ? this.config.weakLink.slowdownFactor : 1;
+  }
+
+  private newId(): string {
+    const h = (n: number): string => n.toString(16).padStart(8, '0');
+    const a = h(this.rng.nextUint32());
+    const b = h(this.rng.nextUint32());
+    const c = h(this.rng.nextUint32());
+    const d = h(this.rng.nextUint32());
+    const variant = ((Number.parseInt(c[0]!, 16) & 0x3) | 0x8).toString(16);
+    return `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-${variant}${c.slice(1, 4)}-${c.slice(4)}${d}`;
+  }
+
+  // ───────────────────────── events ─────────────────────────
+
+  /** Calls `listener` with every event from now on (e.g. to deliver webhooks). Returns an unsubscribe function. */
+  onEvent(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(
+    eventType: SimEventType,
+    connectedAccountId: string,
+    fields: Omit<
+      SimEvent,
+      'eventId' | 'sequence' | 'eventType' | 'occurredAt' | 'createdAt' | 'connectedAccountId'
+    > = {},
+  ): void {
+    const event: SimEvent = {
+      eventId: this.newId(),
+      sequence: ++this.eventSeq,
+      eventType,
+      occurredAt: this.nowMs,
+      createdAt: this.nowMs,
+      connectedAccountId,
+      ...fields,
+    };
+    this.events.push(event);
+    for (const l of this.listeners) l(event);
+  }
+
+  // ───────────────────────── faults and rate limits ─────────────────────────
+
+  /**
+   * Injects a fault affecting the next `count` (default 1) calls of `operations` (default: any).
+   * Faults are consumed in injection order. Returns the active fault with its id.
+   */
+  injectFault(input: FaultInput): SimResult<ActiveFault> {
+    this.catchUp();
+    const count = input.count ?? 1;
+    if (!Number.isInteger(count) || count < 1)
+      return err(invalid('count', `must be an integer ≥ 1, got ${count}`));
+    const kinds = ['server_error', 'rate_limited', 'latency', 'reply_lost'];
+    if (!kinds.includes(input.kind)) return err(invalid('kind', `must be one of ${kinds.join(', ')}`));
+    let spec: ActiveFault['spec'];
+    switch (input.kind) {
+      case 'server_error':
+        if (input.status !== undefined && input.status !== 500 && input.status !== 503)
+          return err(invalid('status', 'must be 500 or 503'));
+        spec = { kind: 'server_error', status: input.status ?? 503 };
+        break;
+      case 'rate_limited':
+        if (
+          input.retryAfterMs !== undefined &&
+          !(Number.isInteger(input.retryAfterMs) && input.retryAfterMs >= 0)
+        )
+          return err(invalid('retryAfterMs', 'must be an integer ≥ 0'));
+        spec = { kind: 'rate_limited', retryAfterMs: input.retryAfterMs ?? 1_000 };
+        break;
+      case 'latency':
+        if (!(Number.isFinite(input.latencyMs) && input.latencyMs >= 0))
+          return err(invalid('latencyMs', 'must be a finite number ≥ 0'));
+        spec = { kind: 'latency', latencyMs: input.latencyMs };
+        break;
+      default:
+        spec = { kind: 'reply_lost' };
+    }
+    const fault: Mutable<ActiveFault> = {
+      faultId: ++this.faultSeq,
+      spec,
+      remaining: count,
+      operations: input.operations ? [...input.operations] : null,
+    };
+    this.faults.push(fault);
+    return ok({ ...fault });
+  }
+
+  /** Active faults, oldest first. */
+  listFaults(): ActiveFault[] {
+    return this.faults.map((f) => ({ ...f }));
+  }
+
+  /** Removes every injected fault. */
+  clearFaults(): void {
+    this.faults = [];
+  }
+
+  /**
+   * Consumes the latency faults matching `op` and returns the total delay to apply before the
+   * call. The world never waits itself: async callers (the in-process gateway, the HTTP server)
+   * call this first and sleep/advance by the result.
+   */
+  takeLatency(op: SimOperation): number {
+    let total = 0;
+    for (const f of this.faults) {
+      if (f.spec.kind === 'latency' && (!f.operations || f.operations.includes(op))) {
+        total += f.spec.latencyMs;
+        f.remaining--;
+        break;
+      }
+    }
+    this.faults = this.faults.filter((f) => f.remaining > 0);
+    return total;
+  }
+
+  private takeFault(op: SimOperation): Mutable<ActiveFault> | null {
+    const f = this.faults.find(
+      (x) => x.spec.kind !== 'latency' && (!x.operations || x.operations.includes(op)),
+    );
+    if (!f) return null;
+    f.remaining--;
+    if (f.remaining <= 0) this.faults = this.faults.filter((x) => x !== f);
+    return f;
+  }
+
+  /** Turns Seam's per-device rate limits on or off. */
+  setRateLimitsEnabled(enabled: boolean): void {
+    (this.config.rateLimits as Mutable<WorldConfig['rateLimits']>).enabled = enabled;
+    if (!enabled) this.rateWindows.clear();
+  }
+
+  private rateLimit(deviceId: string, op: RateLimitedOperation): SimFailure | null {
+    const rl = this.config.rateLimits;
+    if (!rl.enabled) return null;
+    let perOp = this.rateWindows.get(deviceId);
+    if (!perOp) {
+      perOp = new Map();
+      this.rateWindows.set(deviceId, perOp);
+    }
+    const cutoff = this.nowMs - rl.windowMs;
+    const calls = (perOp.get(op) ?? []).filter((t) => t > cutoff);
+    const max = rl.perDevice[op];
+    if (calls.length >= max) {
+      perOp.set(op, calls);
+      const retryAfterMs = calls[0]! + rl.windowMs - this.nowMs;
+      return {
+        type: 'rate_limit_exceeded',
+        status: 429,
+        message: `Too many ${op} calls for device ${deviceId}: at most ${max} per ${rl.windowMs / 1000} s. Retry after ${Math.ceil(retryAfterMs / 1000)} s.`,
+        data: { device_id: deviceId, operation: op },
+        retryAfterMs,
+      };
+    }
+    calls.push(this.nowMs);
+    perOp.set(op, calls);
+    return null;
+  }
+
+  /** Common frame of every API call: catch up, pre-call faults, the call, reply-lost faults. */
+  private api<T>(op: SimOperation, fn: () => SimResult<T>): SimResult<T> {
+    this.catchUp();
+    const fault = this.takeFault(op);
+    if (fault?.spec.kind === 'server_error') {
+      const status = fault.spec.status ?? 503;
+      return err({
+        type: status === 500 ? 'internal_server_error' : 'service_unavailable',
+        status,
+        message: `Injected fault: ${op} failed with ${status} before doing anything. It is safe to try again.`,
+        data: { fault_id: fault.faultId },
+      });
+    }
+    if (fault?.spec.kind === 'rate_limited') {
+      return err({
+        type: 'rate_limit_exceeded',
+        status: 429,
+        message: `Injected fault: ${op} was rate limited. Retry after ${fault.spec.retryAfterMs ?? 1000} ms.`,
+        data: { fault_id: fault.faultId },
+        retryAfterMs: fault.spec.retryAfterMs ?? 1000,
+      });
+    }
+    const result = fn();
+    if (fault?.spec.kind === 'reply_lost') {
+      return err({
+        type: 'reply_lost',
+        status: 504,
+        message: `Injected fault: the reply to ${op} was lost${result.ok ? ' after the change was applied' : ''}. Look the state up before repeating the call.`,
+        data: { fault_id: fault.faultId },
+        committed: result.ok && isMutation(op),
+      });
+    }
+    return result;
+  }
+
+  // ───────────────────────── building the world (control) ─────────────────────────
+
+  /** Adds a Salto KS connected account. Emits `connected_account.connected`. */
+  addConnectedAccount(params: AddConnectedAccountParams = {}): SimResult<ConnectedAccountRecord> {
+    const t = this.catchUp();
+    const id = params.connectedAccountId ?? this.newId();
+    if (this.accounts.has(id)) return err(invalid('connectedAccountId', `${id} already exists`));
+    const rec = {
+      connectedAccountId: id,
+      accountType: 'salto_ks' as const,
+      displayName: params.displayName ?? 'Salto KS (simulated)',
+      createdAt: t,
+    };
+    this.accounts.set(id, rec);
+    this.emit('connected_account.connected', id);
+    return ok({ ...rec });
+  }
+
+  /** Adds a site to a connected account. */
+  addSite(params: AddSiteParams): SimResult<SiteView> {
+    const t = this.catchUp();
+    if (!this.accounts.has(params.connectedAccountId))
+      return err(
+        notFound(
+          'connected_account_not_found',
+          'Connected account',
+          params.connectedAccountId,
+          'connected_account_id',
+        ),
+      );
+    const problems = siteParamProblems(params);
+    if (problems) return err(problems);
+    const id = params.siteId ?? this.newId();
+    if (this.sites.has(id)) return err(invalid('siteId', `${id} already exists`));
+    const site: SiteState = {
+      siteId: id,
+      siteName: params.siteName,
+      connectedAccountId: params.connectedAccountId,
+      slotLimit: params.slotLimit,
+      hasCustomPinSubscription: params.hasCustomPinSubscription ?? false,
+      timeZone: params.timeZone ?? 'UTC',
+      slotLeadTimeMs: params.slotLeadTimeMs ?? DEFAULT_SLOT_LEAD_TIME_MS,
+      pinLength: params.pinLength ?? 6,
+      createdAt: t,
+      used: 0,
+      pins: [],
+      limitReachedSince: null,
+      almostReachedSince: null,
+    };
+    this.refreshSiteFlags(site);
+    this.sites.set(id, site);
+    return ok(this.siteView(site));
+  }
+
+  /** Adds an IQ hub to a site. */
+  addHub(params: AddHubParams): SimResult<HubRecord> {
+    const t = this.catchUp();
+    if (!this.sites.has(params.siteId))
+      return err(notFound('site_not_found', 'Site', params.siteId, 'site_id'));
+    const id = params.hubId ?? this.newId();
+    if (this.hubs.has(id)) return err(invalid('hubId', `${id} already exists`));
+    const hub = {
+      hubId: id,
+      siteId: params.siteId,
+      name: params.name ?? `IQ ${this.hubs.size + 1}`,
+      createdAt: t,
+    };
+    this.hubs.set(id, hub);
+    return ok({ ...hub });
+  }
+
+  /** Adds a lock behind an IQ hub. Defaults: PIN pad and remote unlock, good link, battery 1. Emits `device.added`. */
+  addLock(params: AddLockParams): SimResult<DeviceView> {
+    const t = this.catchUp();
+    const hub = this.hubs.get(params.hubId);
+    if (!hub) return err(notFound('hub_not_found', 'IQ hub', params.hubId, 'hub_id'));
+    const site = this.sites.get(hub.siteId)!;
+    if (typeof params.name !== 'string' || params.name.trim() === '')
+      return err(invalid('name', 'must be a non-empty string'));
+    const battery = params.batteryLevel ?? 1;
+    if (!(battery >= 0 && battery <= 1)) return err(invalid('batteryLevel', 'must be within [0, 1]'));
+    if (params.hubLink !== undefined && !isHubLink(params.hubLink))
+      return err(invalid('hubLink', 'must be "good", "weak" or "offline"'));
+    const id = params.deviceId ?? this.newId();
+    if (this.locks.has(id)) return err(invalid('deviceId', `${id} already exists`));
+    const lock: LockState = {
+      deviceId: id,
+      siteId: site.siteId,
+      hubId: hub.hubId,
+      connectedAccountId: site.connectedAccountId,
+      name: params.name,
+      saltoLockId: `lock_${++this.saltoLockSeq}`,
+      lockType: params.lockType ?? 'wall_reader_pin',
+      capabilities: {
+        remoteUnlock: params.capabilities?.remoteUnlock ?? true,
+        accessCodes: params.capabilities?.accessCodes ?? true,
+      },
+      hubLink: params.hubLink ?? 'good',
+      privacyMode: params.privacyMode ?? false,
+      officeMode: params.officeMode ?? false,
+      batteryLevel: battery,
+      locked: true,
+      createdAt: t,
+      hubLinkSince: t,
+      privacyModeSince: t,
+      officeModeSince: t,
+      parked: [],
+    };
+    this.locks.set(id, lock);
+    this.emit('device.added', lock.connectedAccountId, { deviceId: id });
+    return ok(this.deviceView(lock));
+  }
+
+  // ───────────────────────── control surface ─────────────────────────
+
+  /**
+   * Sets a lock's IQ hub link. `offline` parks hub-bound work (programming, removal) and makes
+   * unlocks fail; leaving `offline` reschedules the parked work. Emits `device.disconnected`
+   * (`error_code: hub_disconnected`) / `device.connected`, `device.connection_became_flaky` /
+   * `device.connection_stabilized`.
+   */
+  setHubLink(deviceId: string, link: HubLink): SimResult<DeviceView> {
+    const t = this.catchUp();
+    const lock = this.locks.get(deviceId);
+    if (!lock) return err(notFound('device_not_found', 'Device', deviceId, 'device_id'));
+    if (!isHubLink(link)) return err(invalid('hubLink', 'must be "good", "weak" or "offline"'));
+    const before = lock.hubLink;
+    if (before === link) return ok(this.deviceView(lock));
+    lock.hubLink = link;
+    lock.hubLinkSince = t;
+    const acc = lock.connectedAccountId;
+    if (link === 'offline') {
+      this.emit('device.disconnected', acc, { deviceId, data: { error_code: 'hub_disconnected' } });
+    } else {
+      if (before === 'offline') this.emit('device.connected', acc, { deviceId });
+      if (link === 'weak') this.emit('device.connection_became_flaky', acc, { deviceId });
+      else if (before === 'weak') this.emit('device.connection_stabilized', acc, { deviceId });
+      if (before === 'offline') {
+        const parked = lock.parked;
+        lock.parked = [];
+        for (const w of parked) {
+          const range =
+            w.kind === 'program' ? this.config.timings.programmingMs : this.config.timings.removalMs;
+          this.schedule(t + this.draw(range, this.hubFactor(lock)), { kind: w.kind, codeId: w.codeId });
+        }
+      }
+    }
+    return ok(this.deviceView(lock));
+  }
+
+  /** Sets the hub link of every lock behind one IQ hub. */
+  setHubLinkForHub(hubId: string, link: HubLink): SimResult<DeviceView[]> {
+    this.catchUp();
+    if (!this.hubs.has(hubId)) return err(notFound('hub_not_found', 'IQ hub', hubId, 'hub_id'));
+    const out: DeviceView[] = [];
+    for (const lock of this.locks.values()) {
+      if (lock.hubId !== hubId) continue;
+      const r = this.setHubLink(lock.deviceId, link);
+      if (!r.ok) return r;
+      out.push(r.value);
+    }
+    return ok(out);
+  }
+
+  /**
+   * Sets a site's slot limit (non-negative integer). Raising it never subscribes codes that
+   * were refused (Salto keeps them unsubscribed). Lowering it below `used` unsubscribes the
+   * newest slot-holding codes (they get the not-subscribed error) until `used` = limit.
+   */
+  setSlotLimit(siteId: string, limit: number): SimResult<SiteView> {
+    const t = this.catchUp();
+    const site = this.sites.get(siteId);
+    if (!site) return err(notFound('site_not_found', 'Site', siteId, 'site_id'));
+    if (!Number.isInteger(limit) || limit < 0)
+      return err(invalid('slotLimit', `must be an integer ≥ 0, got ${limit}`));
+    site.slotLimit = limit;
+    if (site.used > limit) {
+      const holders = [...this.codes.values()].filter((c) => c.siteId === siteId && c.holdsSlot);
+      for (let i = holders.length - 1; i >= 0 && site.used > limit; i--) {
+        const c = holders[i]!;
+        c.holdsSlot = false;
+        site.used--;
+        c.errors.push(this.notSubscribedIssue(t));
+      }
+    }
+    this.refreshSiteFlags(site);
+    return ok(this.siteView(site));
+  }
+
+  /** Turns a site's custom-PIN subscription on or off. */
+  setCustomPinSubscription(siteId: string, enabled: boolean): SimResult<SiteView> {
+    this.catchUp();
+    const site = this.sites.get(siteId);
+    if (!site) return err(notFound('site_not_found', 'Site', siteId, 'site_id'));
+    site.hasCustomPinSubscription = enabled;
+    return ok(this.siteView(site));
+  }
+
+  /** Privacy mode: remote unlocks are refused; warning `salto_ks_privacy_mode`; privacy events. */
+  setPrivacyMode(deviceId: string, on: boolean): SimResult<DeviceView> {
+    const t = this.catchUp();
+    const lock = this.locks.get(deviceId);
+    if (!lock) return err(notFound('device_not_found', 'Device', deviceId, 'device_id'));
+    if (lock.privacyMode !== on) {
+      lock.privacyMode = on;
+      lock.privacyModeSince = t;
+      this.emit(
+        on ? 'device.salto.privacy_mode_activated' : 'device.salto.privacy_mode_deactivated',
+        lock.connectedAccountId,
+        {
+          deviceId,
+        },
+      );
+    }
+    return ok(this.deviceView(lock));
+  }
+
+  /** Office mode: the door is free; warning `salto_ks_office_mode`. */
+  setOfficeMode(deviceId: string, on: boolean): SimResult<DeviceView> {
+    const t = this.catchUp();
+    const lock = this.locks.get(deviceId);
+    if (!lock) return err(notFound('device_not_found', 'Device', deviceId, 'device_id'));
+    if (lock.officeMode !== on) {
+      lock.officeMode = on;
+      lock.officeModeSince = t;
+    }
+    return ok(this.deviceView(lock));
+  }
+
+  /** Battery level in [0, 1]. Emits `device.battery_status_changed`, and `device.low_battery` below 20 %. */
+  setBatteryLevel(deviceId: string, level: number): SimResult<DeviceView> {
+    this.catchUp();
+    const lock = this.locks.get(deviceId);
+    if (!lock) return err(notFound('device_not_found', 'Device', deviceId, 'device_id'));
+    if (!(level >= 0 && level <= 1))
+      return err(invalid('batteryLevel', `must be within [0, 1], got ${level}`));
+    const before = lock.batteryLevel;
+    lock.batteryLevel = level;
+    if (before !== level) {
+      this.emit('device.battery_status_changed', lock.connectedAccountId, {
+        deviceId,
+        data: { battery_level: level, battery_status: batteryStatus(level) },
+      });
+      if (level < LOW_BATTERY && before >= LOW_BATTERY)
+        this.emit('device.low_battery', lock.connectedAccountId, {
+          deviceId,
+          data: { battery_level: level },
+        });
+    }
+    return ok(this.deviceView(lock));
+  }
+
+  /** Changes a lock's capabilities (PIN pad, remote-unlock waiver). */
+  setCapabilities(
+    deviceId: string,
+    capabilities: Partial<LockRecord['capabilities']>,
+  ): SimResult<DeviceView> {
+    this.catchUp();
+    const lock = this.locks.get(deviceId);
+    if (!lock) return err(notFound('device_not_found', 'Device', deviceId, 'device_id'));
+    lock.capabilities = { ...lock.capabilities, ...capabilities };
+    return ok(this.deviceView(lock));
+  }
+
+  // ───────────────────────── reads (API) ─────────────────────────
+
+  listConnectedAccounts(): SimResult<ConnectedAccountView[]> {
+    return this.api('list_connected_accounts', () =>
+      ok([...this.accounts.values()].map((a) => this.accountView(a))),
+    );
+  }
+
+  getConnectedAccount(connectedAccountId: string): SimResult<ConnectedAccountView> {
+    return this.api('get_connected_account', () => {
+      const a = this.accounts.get(connectedAccountId);
+      return a
+        ? ok(this.accountView(a))
+        : err(
+            notFound(
+              'connected_account_not_found',
+              'Connected account',
+              connectedAccountId,
+              'connected_account_id',
+            ),
+          );
+    });
+  }
+
+  listSites(connectedAccountId?: string): SimResult<SiteView[]> {
+    return this.api('list_sites', () =>
+      ok(
+        [...this.sites.values()]
+          .filter((s) => connectedAccountId === undefined || s.connectedAccountId === connectedAccountId)
+          .map((s) => this.siteView(s)),
+      ),
+    );
+  }
+
+  getSite(siteId: string): SimResult<SiteView> {
+    return this.api('get_site', () => {
+      const s = this.sites.get(siteId);
+      return s ? ok(this.siteView(s)) : err(notFound('site_not_found', 'Site', siteId, 'site_id'));
+    });
+  }
+
+  /** IQ hubs, optionally of one site (control/read helper; no faults). */
+  listHubs(siteId?: string): HubRecord[] {
+    this.catchUp();
+    return [...this.hubs.values()]
+      .filter((h) => siteId === undefined || h.siteId === siteId)
+      .map((h) => ({ ...h }));
+  }
+
+  listDevices(params: ListDevicesParams = {}): SimResult<DeviceView[]> {
+    return this.api('list_devices', () => {
+      const ids = params.deviceIds ? new Set(params.deviceIds) : null;
+      return ok(
+        [...this.locks.values()]
+          .filter(
+            (l) =>
+              (params.siteId === undefined || l.siteId === params.siteId) &&
+              (params.connectedAccountId === undefined ||
+                l.connectedAccountId === params.connectedAccountId) &&
+              (!ids || ids.has(l.deviceId)),
+          )
+          .map((l) => this.deviceView(l)),
+      );
+    });
+  }
+
+  getDevice(deviceId: string): SimResult<DeviceView> {
+    return this.api('get_device', () => {
+      const l = this.locks.get(deviceId);
+      return l ? ok(this.deviceView(l)) : err(notFound('device_not_found', 'Device', deviceId, 'device_id'));
+    });
+  }
+
+  /** Access codes of one device (404 `device_not_found` if unknown) and/or with the given ids, in creation order. */
+  listAccessCodes(params: ListAccessCodesParams): SimResult<AccessCodeRecord[]> {
+    return this.api('list_access_codes', () => {
+      if (params.deviceId === undefined && params.accessCodeIds === undefined)
+        return err(invalid('device_id', 'give device_id or access_code_ids'));
+      if (params.deviceId !== undefined && !this.locks.has(params.deviceId))
+        return err(notFound('device_not_found', 'Device', params.deviceId, 'device_id'));
+      const ids = params.accessCodeIds ? new Set(params.accessCodeIds) : null;
+      const out: AccessCodeRecord[] = [];
+      for (const c of this.codes.values()) {
+        if (params.deviceId !== undefined && c.deviceId !== params.deviceId) continue;
+        if (ids && !ids.has(c.accessCodeId)) continue;
+        out.push(codeView(c));
+      }
+      return ok(out);
+    });
+  }
+
+  getAccessCode(accessCodeId: string): SimResult<AccessCodeRecord> {
+    return this.api('get_access_code', () => {
+      const c = this.codes.get(accessCodeId);
+      return c
+        ? ok(codeView(c))
+        : err(notFound('access_code_not_found', 'Access code', accessCodeId, 'access_code_id'));
+    });
+  }
+
+  getActionAttempt(actionAttemptId: string): SimResult<ActionAttemptRecord> {
+    return this.api('get_action_attempt', () => {
+      const a = this.attempts.get(actionAttemptId);
+      return a
+        ? ok(attemptView(a))
+        : err(notFound('action_attempt_not_found', 'Action attempt', actionAttemptId, 'action_attempt_id'));
+    });
+  }
+
+  /** Events still in the ring buffer that match, oldest first. */
+  listEvents(params: ListEventsParams = {}): SimResult<SimEvent[]> {
+    return this.api('list_events', () => {
+      const types = params.eventTypes ? new Set(params.eventTypes) : null;
+      let out = this.events
+        .toArray()
+        .filter(
+          (e) =>
+            (params.since === undefined || e.occurredAt >= params.since) &&
+            (params.between === undefined ||
+              (e.occurredAt > params.between[0] && e.occurredAt < params.between[1])) &&
+            (params.afterSequence === undefined || e.sequence > params.afterSequence) &&
+            (params.deviceId === undefined || e.deviceId === params.deviceId) &&
+            (params.accessCodeId === undefined || e.accessCodeId === params.accessCodeId) &&
+            (params.connectedAccountId === undefined || e.connectedAccountId === params.connectedAccountId) &&
+            (!types || types.has(e.eventType)),
+        );
+      if (params.limit !== undefined) out = out.slice(0, Math.max(0, params.limit));
+      return ok(out);
+    });
+  }
+
+  // ───────────────────────── mutations (API) ─────────────────────────
+
+  /**
+   * Creates an access code (Seam `/access_codes/create`). Emits `access_code.created`.
+   * - Ongoing (no `startsAt`/`endsAt`): loaded at once → `setting`, `code: null`,
+   *   `isWaitingForCodeAssignment`; PIN after `pinAssignmentMs`, `set` after `programmingMs`.
+   * - Time-bound: `unset`; loaded at `startsAt − slotLeadTimeMs` (now if already inside), then
+   *   programmed (`access_code.scheduled_on_device`), `set` at `startsAt`, `removing` at `endsAt`, gone after.
+   * - Loading at the site's limit: the code carries the not-subscribed error and holds no slot.
+   * Failures: 404 `device_not_found`; 400 `access_codes_not_supported` (no PIN pad);
+   * 400 `invalid_input` (bad window, bad name, `code` without custom-PIN subscription
+   * → `data.reason: 'custom_pin_not_allowed'`, `code` not 6–10 digits); 409 `duplicate_access_code`;
+   * 429 `rate_limit_exceeded`.
+   */
+  createAccessCode(params: CreateAccessCodeParams): SimResult<AccessCodeRecord> {
+    return this.api('create_access_code', () => {
+      const t = this.nowMs;
+      const lock = this.locks.get(params.deviceId);
+      if (!lock) return err(notFound('device_not_found', 'Device', params.deviceId, 'device_id'));
+      const site = this.sites.get(lock.siteId)!;
+      if (params.name !== undefined && params.name !== null && typeof params.name !== 'string')
+        return err(invalid('name', 'must be a string'));
+      const hasStart = params.startsAt !== undefined;
+      const hasEnd = params.endsAt !== undefined;
+      if (hasStart !== hasEnd)
+        return err(
+          invalid(
+            hasStart ? 'ends_at' : 'starts_at',
+            'starts_at and ends_at must be given together (or neither for an ongoing code)',
+          ),
+        );
+      if (hasStart) {
+        if (!Number.isFinite(params.startsAt)) return err(invalid('starts_at', 'must be a valid instant'));
+        if (!Number.isFinite(params.endsAt)) return err(invalid('ends_at', 'must be a valid instant'));
+        if (params.endsAt! <= params.startsAt!) return err(invalid('ends_at', 'must be after starts_at'));
+        if (params.endsAt! <= t) return err(invalid('ends_at', 'must be in the future'));
+      }
+      if (params.code !== undefined) {
+        if (!site.hasCustomPinSubscription)
+          return err(
+            invalid(
+              'code',
+              `site ${site.siteId} has no custom-PIN subscription, so Salto generates every PIN; omit "code"`,
+              { reason: 'custom_pin_not_allowed' },
+            ),
+          );
+        if (typeof params.code !== 'string' || !PIN_PATTERN.test(params.code))
+          return err(invalid('code', 'must be 6–10 digits'));
+        if (site.pins.includes(params.code))
+          return err({
+            type: 'duplicate_access_code',
+            status: 409,
+            message: `That PIN is already used by another live code of site ${site.siteId}; choose another or omit "code".`,
+            data: { device_id: lock.deviceId },
+          });
+      }
+      if (!lock.capabilities.accessCodes)
+        return err({
+          type: 'access_codes_not_supported',
+          status: 400,
+          message: `Device ${lock.deviceId} (${lock.name}) has no PIN pad, so it cannot take access codes. Use a lock with a keypad.`,
+          data: { device_id: lock.deviceId },
+        });
+      const limited = this.rateLimit(lock.deviceId, 'create_access_code');
+      if (limited) return err(limited);
+
+      const code: CodeState = {
+        accessCodeId: this.newId(),
+        deviceId: lock.deviceId,
+        siteId: site.siteId,
+        name: params.name ?? null,
+        code: params.code ?? null,
+        type: hasStart ? 'time_bound' : 'ongoing',
+        startsAt: hasStart ? params.startsAt! : null,
+        endsAt: hasStart ? params.endsAt! : null,
+        status: hasStart ? 'unset' : 'setting',
+        createdAt: t,
+        isWaitingForCodeAssignment: params.code === undefined,
+        isScheduledOnDevice: false,
+        holdsSlot: false,
+        loaded: false,
+        errors: [],
+        warnings: [],
+        onDevice: false,
+        deleteRequested: false,
+      };
+      if (code.code !== null) site.pins.push(code.code);
+      this.codes.set(code.accessCodeId, code);
+      this.emit('access_code.created', lock.connectedAccountId, {
+        deviceId: lock.deviceId,
+        accessCodeId: code.accessCodeId,
+      });
+      if (code.type === 'ongoing') this.load(code, site, lock);
+      else {
+        const loadAt = code.startsAt! - site.slotLeadTimeMs;
+        if (loadAt <= t) this.load(code, site, lock);
+        else this.schedule(loadAt, { kind: 'load', codeId: code.accessCodeId });
+        this.schedule(code.endsAt!, { kind: 'expire', codeId: code.accessCodeId });
+      }
+      return ok(codeView(code));
+    });
+  }
+
+  /**
+   * Deletes a code (Seam `/access_codes/delete`): it frees its slot at once, turns `removing`
+   * (emits `access_code.deleted`) and is gone (404) after `removalMs` — or, if it reached the
+   * lock and the hub is offline, after the hub reconnects. Deleting a `removing` code is a no-op.
+   */
+  deleteAccessCode(accessCodeId: string): SimResult<AccessCodeRecord> {
+    return this.api('delete_access_code', () => {
+      const code = this.codes.get(accessCodeId);
+      if (!code) return err(notFound('access_code_not_found', 'Access code', accessCodeId, 'access_code_id'));
+      if (code.status === 'removing') return ok(codeView(code));
+      const limited = this.rateLimit(code.deviceId, 'delete_access_code');
+      if (limited) return err(limited);
+      const lock = this.locks.get(code.deviceId)!;
+      this.startRemoval(code, lock);
+      code.deleteRequested = true;
+      this.emit('access_code.deleted', lock.connectedAccountId, {
+        deviceId: code.deviceId,
+        accessCodeId,
+        data: { code: code.code },
+      });
+      return ok(codeView(code));
+    });
+  }
+
+  /**
+   * Remote unlock (Seam `/locks/unlock_door`): returns a `pending` UNLOCK_DOOR attempt that ends
+   * after `unlockMs` in `success` (emits `lock.unlocked` with `method: seamapi`, relocks later)
+   * or `error` — `hub_disconnected` when the hub is offline at request or completion time,
+   * `salto_ks_privacy_mode` in privacy mode, `uncategorized_error` on a weak link's failure draw.
+   * Failures: 404 `device_not_found`; 400 `remote_unlock_not_supported`; 429.
+   */
+  unlockDoor(deviceId: string): SimResult<ActionAttemptRecord> {
+    return this.api('unlock_door', () => {
+      const t = this.nowMs;
+      const lock = this.locks.get(deviceId);
+      if (!lock) return err(notFound('device_not_found', 'Device', deviceId, 'device_id'));
+      if (!lock.capabilities.remoteUnlock)
+        return err({
+          type: 'remote_unlock_not_supported',
+          status: 400,
+          message: `Device ${deviceId} (${lock.name}) cannot be unlocked remotely: its site has no Salto pass-through waiver. Ask Seam/Salto to enable remote unlock.`,
+          data: { device_id: deviceId },
+        });
+      const limited = this.rateLimit(deviceId, 'unlock_door');
+      if (limited) return err(limited);
+      const attempt: AttemptState = {
+        actionAttemptId: this.newId(),
+        actionType: 'UNLOCK_DOOR',
+        deviceId,
+        status: 'pending',
+        createdAt: t,
+        completedAt: null,
+        error: null,
+        doomed: this.unlockBlocker(lock),
+      };
+      this.attempts.set(attempt.actionAttemptId, attempt);
+      this.schedule(t + this.draw(this.config.timings.unlockMs, this.hubFactor(lock)), {
+        kind: 'unlock_done',
+        attemptId: attempt.actionAttemptId,
+      });
+      return ok(attemptView(attempt));
+    });
+  }
+
+  // ───────────────────────── transitions ─────────────────────────
+
+  private handle(tr: Transition): void {
+    if (tr.kind === 'unlock_done') {
+      this.finishUnlock(tr.attemptId);
+      return;
+    }
+    if (tr.kind === 'relock') {
+      const lock = this.locks.get(tr.deviceId);
+      if (lock && !lock.locked) {
+        lock.locked = true;
+        this.emit('lock.locked', lock.connectedAccountId, {
+          deviceId: lock.deviceId,
+          data: { method: 'automatic' },
+        });
+      }
+      return;
+    }
+    const code = this.codes.get(tr.codeId);
+    if (!code) return;
+    const lock = this.locks.get(code.deviceId)!;
+    const site = this.sites.get(code.siteId)!;
+    const t = this.nowMs;
+    switch (tr.kind) {
+      case 'load':
+        if (code.status !== 'removing' && !code.loaded) this.load(code, site, lock);
+        return;
+      case 'assign_pin':
+        if (code.code === null && code.status !== 'removing') this.assignPin(code, site);
+        return;
+      case 'program':
+        this.program(code, site, lock);
+        return;
+      case 'activate':
+        if (code.status === 'unset' && code.isScheduledOnDevice && code.holdsSlot) {
+          code.status = 'set';
+          this.emit('access_code.set_on_device', lock.connectedAccountId, {
+            deviceId: lock.deviceId,
+            accessCodeId: code.accessCodeId,
+            data: { code: code.code },
+          });
+        }
+        return;
+      case 'expire':
+        if (code.status !== 'removing') this.startRemoval(code, lock);
+        return;
+      case 'remove': {
+        if (code.status !== 'removing') return;
+        if (code.onDevice) {
+          if (lock.hubLink === 'offline') {
+            lock.parked.push({ kind: 'remove', codeId: code.accessCodeId });
+            if (!code.warnings.some((w) => w.code === 'delay_in_removing_from_device')) {
+              code.warnings.push({
+                code: 'delay_in_removing_from_device',
+                message: `The lock's IQ hub is offline; the code is removed once it reconnects.`,
+                createdAt: t,
+              });
+              this.emit('access_code.delay_in_removing_from_device', lock.connectedAccountId, {
+                deviceId: lock.deviceId,
+                accessCodeId: code.accessCodeId,
+              });
+            }
+            return;
+          }
+          if (lock.hubLink === 'weak' && chance(this.rng, this.config.weakLink.failureProbability)) {
+            this.schedule(t + Math.max(1, this.draw(this.config.timings.removalMs, this.hubFactor(lock))), {
+              kind: 'remove',
+              codeId: code.accessCodeId,
+            });
+            return;
+          }
+        }
+        this.codes.delete(code.accessCodeId);
+        if (code.code !== null) site.pins = site.pins.filter((p) => p !== code.code);
+        if (code.onDevice)
+          this.emit('access_code.removed_from_device', lock.connectedAccountId, {
+            deviceId: lock.deviceId,
+            accessCodeId: code.accessCodeId,
+          });
+        if (!code.deleteRequested)
+          this.emit('access_code.deleted', lock.connectedAccountId, {
+            deviceId: lock.deviceId,
+            accessCodeId: code.accessCodeId,
+            data: { code: code.code },
+          });
+        return;
+      }
+    }
+  }
+
+  /** Takes a slot if one is free (else the not-subscribed error) and starts PIN assignment + programming. */
+  private load(code: CodeState, site: SiteState, lock: LockState): void {
+    const t = this.nowMs;
+    code.loaded = true;
+    if (site.used < site.slotLimit) {
+      code.holdsSlot = true;
+      site.used++;
+      this.refreshSiteFlags(site);
+      if (code.type === 'time_bound' && code.startsAt! <= t) code.status = 'setting';
+    } else {
+      code.errors.push(this.notSubscribedIssue(t));
+      code.status = 'unset';
+    }
+    const pinAt = code.code === null ? t + this.draw(this.config.timings.pinAssignmentMs) : t;
+    if (code.code === null) this.schedule(pinAt, { kind: 'assign_pin', codeId: code.accessCodeId });
+    if (code.holdsSlot) {
+      const programAt = Math.max(
+        pinAt,
+        t + this.draw(this.config.timings.programmingMs, this.hubFactor(lock)),
+      );
+      this.schedule(programAt, { kind: 'program', codeId: code.accessCodeId });
+    }
+  }
+
+  private assignPin(code: CodeState, site: SiteState): void {
+    const taken = new Set(site.pins);
+    let pin = randomDigits(this.rng, site.pinLength);
+    for (let i = 0; taken.has(pin) && i < 10_000; i++) pin = randomDigits(this.rng, site.pinLength);
+    if (taken.has(pin)) {
+      code.errors.push({
+        code: 'failed_to_set_on_device',
+        message: `Salto could not generate a free ${site.pinLength}-digit PIN on site ${site.siteId}; delete unused codes.`,
+        createdAt: this.nowMs,
+      });
+      return;
+    }
+    code.code = pin;
+    code.isWaitingForCodeAssignment = false;
+    site.pins.push(pin);
+  }
+
+  private program(code: CodeState, site: SiteState, lock: LockState): void {
+    const t = this.nowMs;
+    if (code.status === 'removing' || !code.holdsSlot || code.onDevice) return;
+    if (lock.hubLink === 'offline') {
+      lock.parked.push({ kind: 'program', codeId: code.accessCodeId });
+      this.delayWarning(
+        code,
+        lock,
+        `The lock's IQ hub is offline; the code is programmed once it reconnects.`,
+      );
+      return;
+    }
+    if (lock.hubLink === 'weak' && chance(this.rng, this.config.weakLink.failureProbability)) {
+      this.delayWarning(code, lock, `The lock's link to its IQ hub is weak; programming is being retried.`);
+      this.schedule(t + Math.max(1, this.draw(this.config.timings.programmingMs, this.hubFactor(lock))), {
+        kind: 'program',
+        codeId: code.accessCodeId,
+      });
+      return;
+    }
+    if (code.code === null) this.assignPin(code, site);
+    code.onDevice = true;
+    code.warnings = code.warnings.filter((w) => w.code !== 'delay_in_setting_on_device');
+    const acc = lock.connectedAccountId;
+    const fields = { deviceId: lock.deviceId, accessCodeId: code.accessCodeId, data: { code: code.code } };
+    if (code.type === 'time_bound' && t < code.startsAt!) {
+      code.isScheduledOnDevice = true;
+      code.status = 'unset';
+      this.emit('access_code.scheduled_on_device', acc, fields);
+      this.schedule(code.startsAt!, { kind: 'activate', codeId: code.accessCodeId });
+    } else {
+      code.status = 'set';
+      this.emit('access_code.set_on_device', acc, fields);
+    }
+  }
+
+  private delayWarning(code: CodeState, lock: LockState, message: string): void {
+    if (code.warnings.some((w) => w.code === 'delay_in_setting_on_device')) return;
+    code.warnings.push({ code: 'delay_in_setting_on_device', message, createdAt: this.nowMs });
+    this.emit('access_code.delay_in_setting_on_device', lock.connectedAccountId, {
+      deviceId: lock.deviceId,
+      accessCodeId: code.accessCodeId,
+    });
+  }
+
+  private startRemoval(code: CodeState, lock: LockState): void {
+    const site = this.sites.get(code.siteId)!;
+    if (code.holdsSlot) {
+      code.holdsSlot = false;
+      site.used--;
+      this.refreshSiteFlags(site);
+    }
+    code.status = 'removing';
+    code.warnings = code.warnings.filter((w) => w.code !== 'delay_in_setting_on_device');
+    const delay = this.draw(this.config.timings.removalMs, code.onDevice ? this.hubFactor(lock) : 1);
+    this.schedule(this.nowMs + delay, { kind: 'remove', codeId: code.accessCodeId });
+  }
+
+  private unlockBlocker(lock: LockState): { type: string; message: string } | null {
+    if (lock.hubLink === 'offline')
+      return {
+        type: 'hub_disconnected',
+        message: `Lock ${lock.deviceId} (${lock.name}) could not be reached: its IQ hub is offline. Check the hub's power and network.`,
+      };
+    if (lock.privacyMode)
+      return {
+        type: 'salto_ks_privacy_mode',
+        message: `Lock ${lock.deviceId} (${lock.name}) is in privacy mode and refuses remote unlocks until it is turned off.`,
+      };
+    return null;
+  }
+
+  private finishUnlock(attemptId: string): void {
+    const a = this.attempts.get(attemptId);
+    if (a?.status !== 'pending') return;
+    const lock = this.locks.get(a.deviceId)!;
+    let error = a.doomed ?? this.unlockBlocker(lock);
+    if (!error && lock.hubLink === 'weak' && chance(this.rng, this.config.weakLink.failureProbability))
+      error = {
+        type: 'uncategorized_error',
+        message: `Lock ${lock.deviceId} (${lock.name}) did not confirm the unlock: its link to the IQ hub is weak. Try again or check the hub's placement.`,
+      };
+    a.completedAt = this.nowMs;
+    a.doomed = null;
+    const acc = lock.connectedAccountId;
+    if (error) {
+      a.status = 'error';
+      a.error = error;
+      this.emit('action_attempt.unlock_door.failed', acc, {
+        deviceId: lock.deviceId,
+        actionAttemptId: attemptId,
+        data: { action_type: 'UNLOCK_DOOR', status: 'error' },
+      });
+    } else {
+      a.status = 'success';
+      lock.locked = false;
+      this.emit('lock.unlocked', acc, {
+        deviceId: lock.deviceId,
+        actionAttemptId: attemptId,
+        data: { method: 'seamapi' },
+      });
+      this.emit('action_attempt.unlock_door.succeeded', acc, {
+        deviceId: lock.deviceId,
+        actionAttemptId: attemptId,
+        data: { action_type: 'UNLOCK_DOOR', status: 'success' },
+      });
+      this.schedule(this.nowMs + this.config.timings.relockMs, { kind: 'relock', deviceId: lock.deviceId });
+    }
+    this.finishedAttempts.push(attemptId);
+    while (this.finishedAttempts.length > this.config.actionAttemptRetention) {
+      const old = this.finishedAttempts.shift()!;
+      this.attempts.delete(old);
+    }
+  }
+
+  // ───────────────────────── views ─────────────────────────
+
+  private notSubscribedIssue(t: Instant): SimIssue {
+    return {
+      code: this.config.notSubscribedErrorCode,
+      message:
+        'The Salto KS site user behind this code is not subscribed: the site reached its user-slot limit. Delete this code, free a slot, or raise the site limit, then create it again.',
+      createdAt: t,
+    };
+  }
+
+  private refreshSiteFlags(site: SiteState): void {
+    const reached = site.used >= site.slotLimit;
+    const almost = site.slotLimit > 0 ? site.used / site.slotLimit > ALMOST_REACHED_RATIO : site.used > 0;
+    if (reached && site.limitReachedSince === null) site.limitReachedSince = this.nowMs;
+    if (!reached) site.limitReachedSince = null;
+    if (almost && site.almostReachedSince === null) site.almostReachedSince = this.nowMs;
+    if (!almost) site.almostReachedSince = null;
+  }
+
+  private siteView(s: SiteState): SiteView {
+    return {
+      siteId: s.siteId,
+      siteName: s.siteName,
+      connectedAccountId: s.connectedAccountId,
+      slotLimit: s.slotLimit,
+      hasCustomPinSubscription: s.hasCustomPinSubscription,
+      timeZone: s.timeZone,
+      slotLeadTimeMs: s.slotLeadTimeMs,
+      pinLength: s.pinLength,
+      createdAt: s.createdAt,
+      used: s.used,
+      almostReached: s.almostReachedSince !== null,
+      limitReached: s.limitReachedSince !== null,
+    };
+  }
+
+  private accountView(a: Mutable<ConnectedAccountRecord>): ConnectedAccountView {
+    const sites = [...this.sites.values()].filter((s) => s.connectedAccountId === a.connectedAccountId);
+    const count = (s: SiteState): SiteSlotCount => ({
+      siteId: s.siteId,
+      siteName: s.siteName,
+      subscribedSiteUserCount: s.used,
+      siteUserSubscriptionLimit: s.slotLimit,
+    });
+    const errors: AccountIssue[] = [];
+    const warnings: AccountIssue[] = [];
+    const full = sites.filter((s) => s.limitReachedSince !== null);
+    if (full.length > 0)
+      errors.push({
+        code: 'salto_ks_subscription_limit_exceeded',
+        message: `Salto KS subscription limit reached on ${full.map((s) => s.siteName).join(', ')}: new access codes cannot be subscribed. Delete codes or raise the site's user limit.`,
+        createdAt: Math.min(...full.map((s) => s.limitReachedSince!)),
+        sites: full.map(count),
+      });
+    const almost = sites.filter((s) => s.almostReachedSince !== null);
+    if (almost.length > 0)
+      warnings.push({
+        code: 'salto_ks_subscription_limit_almost_reached',
+        message: `Salto KS sites above 80 % of their user limit: ${almost.map((s) => s.siteName).join(', ')}.`,
+        createdAt: Math.min(...almost.map((s) => s.almostReachedSince!)),
+        sites: almost.map(count),
+      });
+    return { ...a, errors, warnings };
+  }
+
+  private deviceView(l: LockState): DeviceView {
+    const site = this.sites.get(l.siteId)!;
+    const errors: DeviceIssue[] = [];
+    const warnings: SimIssue[] = [];
+    if (l.hubLink === 'offline')
+      errors.push({
+        code: 'hub_disconnected',
+        message: `The IQ hub of ${l.name} is offline: remote unlock and code changes wait until it reconnects.`,
+        createdAt: l.hubLinkSince,
+        isDeviceError: true,
+        isConnectedAccountError: false,
+      });
+    if (site.limitReachedSince !== null)
+      errors.push({
+        code: 'salto_ks_subscription_limit_exceeded',
+        message: `Site ${site.siteName} reached its Salto KS user limit (${site.slotLimit}): new access codes cannot be subscribed.`,
+        createdAt: site.limitReachedSince,
+        isDeviceError: false,
+        isConnectedAccountError: true,
+      });
+    if (l.hubLink === 'weak')
+      warnings.push({
+        code: 'device_has_flaky_connection',
+        message: `${l.name} has a weak link to its IQ hub: operations are slow and may fail.`,
+        createdAt: l.hubLinkSince,
+      });
+    if (l.privacyMode)
+      warnings.push({
+        code: 'salto_ks_privacy_mode',
+        message: `${l.name} is in privacy mode: access codes and remote unlocks will not open the door.`,
+        createdAt: l.privacyModeSince,
+      });
+    if (l.officeMode)
+      warnings.push({
+        code: 'salto_ks_office_mode',
+        message: `${l.name} is in office mode: access codes will not unlock the door (it is already free).`,
+        createdAt: l.officeModeSince,
+      });
+    if (site.almostReachedSince !== null)
+      warnings.push({
+        code: 'salto_ks_subscription_limit_almost_reached',
+        message: `Site ${site.siteName} is above 80 % of its Salto KS user limit.`,
+        createdAt: site.almostReachedSince,
+      });
+    return {
+      deviceId: l.deviceId,
+      siteId: l.siteId,
+      hubId: l.hubId,
+      connectedAccountId: l.connectedAccountId,
+      name: l.name,
+      saltoLockId: l.saltoLockId,
+      lockType: l.lockType,
+      capabilities: { ...l.capabilities },
+      hubLink: l.hubLink,
+      privacyMode: l.privacyMode,
+      officeMode: l.officeMode,
+      batteryLevel: l.batteryLevel,
+      locked: l.locked,
+      createdAt: l.createdAt,
+      deviceType: l.hubLink === 'weak' ? 'unknown' : 'salto_lock',
+      online: l.hubLink !== 'offline',
+      hasCustomPinSubscription: site.hasCustomPinSubscription,
+      errors,
+      warnings,
+    };
+  }
+
+  // ───────────────────────── snapshots ─────────────────────────
+
+  /**
+   * Plain-JSON snapshot of the whole world (configuration, RNG state, clock time, every record,
+   * pending transitions, events, rate-limit windows, faults). Event listeners are not included.
+   */
+  toJSON(): WorldSnapshot {
+    this.catchUp();
+    const clone = <T>(x: T): T => structuredClone(x);
+    return {
+      version: 1,
+      config: clone(this.config),
+      rng: this.rng.getState(),
+      now: this.nowMs,
+      seq: this.seq,
+      eventSeq: this.eventSeq,
+      faultSeq: this.faultSeq,
+      saltoLockSeq: this.saltoLockSeq,
+      accounts: [...this.accounts.values()].map(clone),
+      sites: [...this.sites.values()].map(clone),
+      hubs: [...this.hubs.values()].map(clone),
+      locks: [...this.locks.values()].map(clone),
+      codes: [...this.codes.values()].map(clone),
+      attempts: [...this.attempts.values()].map(clone),
+      finishedAttempts: [...this.finishedAttempts],
+      transitions: this.queue.toJSON(),
+      events: this.events.toArray().map(clone),
+      rateWindows: [...this.rateWindows].flatMap(([device, perOp]) =>
+        [...perOp].map(([op, calls]) => [device, op, [...calls]] as const),
+      ),
+      faults: this.faults.map(clone),
+    };
+  }
+
+  /**
+   * Restores a snapshot exactly: continuing the restored world gives the same results as
+   * continuing the original. Default clock: a `VirtualClock` at the snapshot's time; a given
+   * clock must not be behind the snapshot (due transitions are processed on the next call).
+   */
+  static fromJSON(snapshot: WorldSnapshot, options: { clock?: Clock } = {}): SimResult<SaltoKsWorld> {
+    if (typeof snapshot !== 'object' || snapshot === null || snapshot.version !== 1)
+      return err(invalid('snapshot', 'must be an object returned by SaltoKsWorld.toJSON (version 1)'));
+    const created = SaltoKsWorld.create({
+      config: snapshot.config,
+      clock: options.clock ?? new VirtualClock(snapshot.now),
+    });
+    if (!created.ok) return created;
+    const w = created.value;
+    const clone = <T>(x: unknown): T => structuredClone(x) as T;
+    w.rng.setState(snapshot.rng);
+    w.nowMs = Math.max(snapshot.now, Math.min(w.clock.now(), snapshot.now));
+    w.seq = snapshot.seq;
+    w.eventSeq = snapshot.eventSeq;
+    w.faultSeq = snapshot.faultSeq;
+    w.saltoLockSeq = snapshot.saltoLockSeq;
+    for (const a of snapshot.accounts) w.accounts.set(a.connectedAccountId, clone(a));
+    for (const s of snapshot.sites as SiteState[]) w.sites.set(s.siteId, clone(s));
+    for (const h of snapshot.hubs) w.hubs.set(h.hubId, clone(h));
+    for (const l of snapshot.locks as LockState[]) w.locks.set(l.deviceId, clone(l));
+    for (const c of snapshot.codes as CodeState[]) w.codes.set(c.accessCodeId, clone(c));
+    for (const a of snapshot.attempts as AttemptState[]) w.attempts.set(a.actionAttemptId, clone(a));
+    w.finishedAttempts = [...snapshot.finishedAttempts];
+    w.queue = new TransitionQueue(clone(snapshot.transitions));
+    w.events = new RingBuffer(w.config.eventLogCapacity, clone<SimEvent[]>(snapshot.events));
+    for (const [device, op, calls] of snapshot.rateWindows) {
+      let perOp = w.rateWindows.get(device);
+      if (!perOp) {
+        perOp = new Map();
+        w.rateWindows.set(device, perOp);
+      }
+      perOp.set(op, [...calls]);
+    }
+    w.faults = clone(snapshot.faults);
+    return ok(w);
+  }
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+const isMutation = (op: SimOperation): boolean =>
+  op === 'create_access_code' || op === 'delete_access_code' || op === 'unlock_door';
+
+const isHubLink = (x: unknown): x is HubLink => x === 'good' || x === 'weak' || x === 'offline';
+
+const batteryStatus = (level: number): string =>
+  level < 0.1 ? 'critical' : level < LOW_BATTERY ? 'low' : level < 0.9 ? 'good' : 'full';
+
+function codeView(c: CodeState): AccessCodeRecord {
+  return {
+    accessCodeId: c.accessCodeId,
+    deviceId: c.deviceId,
+    siteId: c.siteId,
+    name: c.name,
+    code: c.code,
+    type: c.type,
+    startsAt: c.startsAt,
+    endsAt: c.endsAt,
+    status: c.status,
+    createdAt: c.createdAt,
+    isWaitingForCodeAssignment: c.isWaitingForCodeAssignment,
+    isScheduledOnDevice: c.isScheduledOnDevice,
+    holdsSlot: c.holdsSlot,
+    loaded: c.loaded,
+    errors: c.errors.map((e) => ({ ...e })),
+    warnings: c.warnings.map((w) => ({ ...w })),
+  };
+}
+
+function attemptView(a: AttemptState): ActionAttemptRecord {
+  return {
+    actionAttemptId: a.actionAttemptId,
+    actionType: a.actionType,
+    deviceId: a.deviceId,
+    status: a.status,
+    createdAt: a.createdAt,
+    completedAt: a.completedAt,
+    error: a.error ? { ...a.error } : null,
+  };
+}
+
+function siteParamProblems(p: AddSiteParams): SimFailure | null {
+  if (typeof p.siteName !== 'string' || p.siteName.trim() === '')
+    return invalid('siteName', 'must be a non-empty string');
+  if (!Number.isInteger(p.slotLimit) || p.slotLimit < 0)
+    return invalid('slotLimit', 'must be an integer ≥ 0');
+  if (p.pinLength !== undefined && !(Number.isInteger(p.pinLength) && p.pinLength >= 6 && p.pinLength <= 10))
+    return invalid('pinLength', 'must be an integer from 6 to 10');
+  if (p.slotLeadTimeMs !== undefined && !(Number.isInteger(p.slotLeadTimeMs) && p.slotLeadTimeMs >= 0))
+    return invalid('slotLeadTimeMs', 'must be an integer ≥ 0');
+  if (p.timeZone !== undefined) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: p.timeZone });
+    } catch {
+      return invalid('timeZone', `${JSON.stringify(p.timeZone)} is not an IANA time zone`);
+    }
+  }
+  return null;
+}
