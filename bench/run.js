@@ -1,0 +1,82 @@
+// Runs the benchmarks in bench/benchmarks/*.bench.js (all, or those whose file name contains one
+// of the arguments), prints a table and writes bench/results/latest.json.
+//
+//   pnpm bench                      # build what bench depends on, run everything
+//   node bench/run.js slot-plan     # only matching files (after a build)
+//   BENCH_ROUNDS=9 BENCH_ROUND_MS=300 node bench/run.js   # more, longer rounds
+//   node bench/run.js --check       # exit 1 if a case misses its target ratio
+
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { formatTable, runBenchmark, sinkValue } from './harness.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/**
+ * @param {string} name
+ * @param {number} fallback
+ */
+function envInt(name, fallback) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) {
+    throw new Error(`${name} must be a positive integer, got "${raw}"; unset it to use ${fallback}.`);
+  }
+  return n;
+}
+
+const args = process.argv.slice(2);
+const check = args.includes('--check');
+const filters = args.filter((a) => !a.startsWith('--'));
+const options = { rounds: envInt('BENCH_ROUNDS', 7), roundMs: envInt('BENCH_ROUND_MS', 150) };
+
+const dir = join(here, 'benchmarks');
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.bench.js'))
+  .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
+  .sort();
+if (files.length === 0) {
+  console.error(`No benchmark in ${dir} matches ${filters.join(', ')}; file names end in .bench.js.`);
+  process.exit(1);
+}
+
+/** @type {import('./harness.js').CaseResult[]} */
+const results = [];
+const started = performance.now();
+for (const file of files) {
+  /** @type {{ default: import('./harness.js').Benchmark }} */
+  const mod = await import(pathToFileURL(join(dir, file)).href);
+  results.push(...runBenchmark(mod.default, options, (line) => console.error(line)));
+}
+const totalMs = performance.now() - started;
+
+console.log(`\n${formatTable(results)}\n`);
+console.log(
+  `${results.length} cases, ${options.rounds} alternated rounds of ${options.roundMs} ms per side, ${(totalMs / 1000).toFixed(1)} s total.`,
+);
+
+const cpu = cpus()[0];
+const report = {
+  generatedAt: new Date().toISOString(),
+  node: process.version,
+  platform: `${process.platform} ${process.arch}`,
+  cpu: cpu ? cpu.model : 'unknown',
+  parallelism: availableParallelism(),
+  options,
+  totalMs,
+  results,
+  sink: sinkValue(),
+};
+const out = join(here, 'results');
+mkdirSync(out, { recursive: true });
+writeFileSync(join(out, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+console.log(`Wrote ${join('bench', 'results', 'latest.json')}.`);
+
+const missed = results.filter((r) => r.targetMet === false);
+if (missed.length > 0) {
+  console.log(`Target missed: ${missed.map((r) => `${r.benchmark} ${r.case}`).join(', ')}.`);
+  if (check) process.exitCode = 1;
+}
