@@ -1,6 +1,7 @@
 export * from './access-code.js';
 export * from './grant.js';
 export * from './lock.js';
+export * from './policy.js';
 export * from './reconcile.js';
 export * from './result.js';
 export * from './site.js';

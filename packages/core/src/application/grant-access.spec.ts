@@ -1,0 +1,242 @@
+import { describe, expect, it } from 'vitest';
+import { codeNameFor } from '../domain/access-code.js';
+import { testLock } from './testing-gateway.test-helpers.js';
+import { DAY, makeWorld, NOW, ourCodes, request } from './use-cases.test-helpers.js';
+
+const fieldsOf = (r: { ok: boolean; error?: unknown }): string[] =>
+  r.ok ? [] : ((r.error as { issues?: { field: string }[] }).issues ?? []).map((i) => i.field);
+
+describe('GrantAccess', () => {
+  it('saves the grant and creates one code per lock, named with the grant key', async () => {
+    const w = makeWorld();
+    const r = await w.grant.execute(request());
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.code).toBe('granted');
+    expect(r.value.grant).toMatchObject({ key: 'booking-1', version: 1, revokedAt: null, createdAt: NOW });
+    expect(r.value.locks.map((l) => [l.lockId, l.status, l.pin])).toEqual([
+      ['L1', 'provisioned', null],
+      ['L2', 'provisioned', null],
+    ]);
+    const codes = ourCodes(w);
+    expect(codes.map((c) => [c.lockId, c.name])).toEqual([
+      ['L1', codeNameFor('booking-1')],
+      ['L2', codeNameFor('booking-1')],
+    ]);
+    expect(r.value.locks.map((l) => l.accessCodeId)).toEqual(codes.map((c) => c.id));
+    expect(w.gateway.used('site-1')).toBe(2);
+    expect(await w.store.get('booking-1')).toEqual(r.value.grant);
+  });
+
+  it('refuses bad input with a typed error naming the field, before calling the provider', async () => {
+    const w = makeWorld();
+    expect(fieldsOf(await w.grant.execute(request({ lockIds: [] })))).toEqual(['lockIds']);
+    expect(
+      fieldsOf(
+        await w.grant.execute(
+          request({ window: { kind: 'scheduled', startsAt: NOW + DAY, endsAt: NOW + DAY } }),
+        ),
+      ),
+    ).toEqual(['window.endsAt']);
+    expect(
+      fieldsOf(
+        await w.grant.execute(request({ window: { kind: 'scheduled', startsAt: Number.NaN, endsAt: NOW } })),
+      ),
+    ).toEqual(['window.startsAt']);
+    expect(fieldsOf(await w.grant.execute(request({ key: 'has space' })))).toEqual(['key']);
+    expect(fieldsOf(await w.grant.execute(null))).toEqual(['request']);
+    expect(w.gateway.calls).toEqual([]);
+    expect(w.store.all()).toEqual([]);
+  });
+
+  it('reports an unknown site, and an unknown lock, without saving anything', async () => {
+    const w = makeWorld();
+    expect(await w.grant.execute(request({ siteId: 'nowhere' }))).toMatchObject({
+      ok: false,
+      error: { code: 'site_not_found', siteId: 'nowhere' },
+    });
+    expect(await w.grant.execute(request({ lockIds: ['L1', 'L9'] }))).toMatchObject({
+      ok: false,
+      error: { code: 'lock_not_found', lockId: 'L9' },
+    });
+    expect(w.store.all()).toEqual([]);
+    expect(w.gateway.count('createAccessCode')).toBe(0);
+  });
+
+  it('refuses at the plan when the site is full, counting other apps\u2019 codes and the reserve', async () => {
+    const w = makeWorld({ site: { slotLimit: 4 }, policy: { reservedSlots: 1 } });
+    w.gateway.addForeignCode('L3');
+    expect((await w.grant.execute(request({ key: 'a', lockIds: ['L1'] }))).ok).toBe(true);
+    // 1 planned + 1 foreign + 2 requested = 4 > 4 − 1.
+    const r = await w.grant.execute(request({ key: 'b' }));
+    expect(r).toMatchObject({
+      ok: false,
+      error: {
+        code: 'slot_limit_reached',
+        detectedBy: 'plan',
+        siteId: 'site-1',
+        peak: 1,
+        unmanagedHeld: 1,
+        requested: 2,
+        limit: 4,
+        reserved: 1,
+      },
+    });
+    expect(await w.store.get('b')).toBeNull();
+    expect(ourCodes(w, 'b')).toEqual([]);
+  });
+
+  it('is idempotent per key: the same request again returns the same codes without creating', async () => {
+    const w = makeWorld();
+    const first = await w.grant.execute(request());
+    const creates = w.gateway.count('createAccessCode');
+    const again = await w.grant.execute(request({ lockIds: ['L2', 'L1'] }));
+    expect(again).toMatchObject({ ok: true, value: { code: 'already_granted' } });
+    if (!first.ok || !again.ok) return;
+    expect(again.value.locks.map((l) => l.accessCodeId).sort()).toEqual(
+      first.value.locks.map((l) => l.accessCodeId).sort(),
+    );
+    expect(w.gateway.count('createAccessCode')).toBe(creates);
+    expect(ourCodes(w)).toHaveLength(2);
+  });
+
+  it('on replay, re-creates a code that went missing (e.g. the app crashed mid-grant)', async () => {
+    const w = makeWorld();
+    await w.grant.execute(request());
+    const lost = ourCodes(w).find((c) => c.lockId === 'L2')!;
+    await w.gateway.deleteAccessCode(lost.id);
+    const again = await w.grant.execute(request());
+    expect(again.ok && again.value.locks.map((l) => l.status)).toEqual(['provisioned', 'provisioned']);
+    expect(
+      ourCodes(w)
+        .map((c) => c.lockId)
+        .sort(),
+    ).toEqual(['L1', 'L2']);
+  });
+
+  it('refuses the same key with other content, or a revoked key', async () => {
+    const w = makeWorld();
+    await w.grant.execute(request());
+    expect(await w.grant.execute(request({ holder: 'bob' }))).toMatchObject({
+      ok: false,
+      error: { code: 'grant_key_conflict', key: 'booking-1' },
+    });
+    await w.revoke.execute('booking-1');
+    const r = await w.grant.execute(request());
+    expect(r).toMatchObject({ ok: false, error: { code: 'grant_key_conflict' } });
+    expect(!r.ok && r.error.message).toContain('revoked');
+    expect(ourCodes(w)).toEqual([]);
+  });
+
+  it('when Salto refuses a slot (another app took it meanwhile), deletes every code made and revokes the grant', async () => {
+    const w = makeWorld({ site: { slotLimit: 2 } });
+    // Between our check and our second create, another app takes the last slot.
+    w.gateway.beforeNext('createAccessCode', () => {
+      w.gateway.beforeNext('createAccessCode', () => w.gateway.addForeignCode('L3'));
+    });
+    const r = await w.grant.execute(request());
+    expect(r).toMatchObject({
+      ok: false,
+      error: {
+        code: 'slot_limit_reached',
+        detectedBy: 'provider',
+        lockId: 'L2',
+        rolledBack: true,
+        cleanupPending: [],
+      },
+    });
+    expect(ourCodes(w)).toEqual([]);
+    expect(w.gateway.allCodes().filter((c) => c.issues.length > 0)).toEqual([]);
+    expect(w.gateway.used('site-1')).toBe(1); // only the other app's code
+    expect((await w.store.get('booking-1'))?.revokedAt).toBe(NOW);
+  });
+
+  it('after a lost create reply, finds the code by grant key instead of creating it twice', async () => {
+    const w = makeWorld();
+    w.gateway.inject('createAccessCode', { kind: 'lose_reply' }, 'L1');
+    const r = await w.grant.execute(request());
+    expect(r.ok && r.value.locks.map((l) => l.status)).toEqual(['provisioned', 'provisioned']);
+    expect(w.gateway.count('createAccessCode')).toBe(2);
+    expect(ourCodes(w)).toHaveLength(2);
+    expect(r.ok && r.value.locks[0]?.accessCodeId).toBe(ourCodes(w).find((c) => c.lockId === 'L1')?.id);
+  });
+
+  it('after a lost reply whose create did not happen, looks first and only then creates again', async () => {
+    const w = makeWorld();
+    w.gateway.inject('createAccessCode', { kind: 'fail', code: 'outcome_unknown' }, 'L1');
+    const r = await w.grant.execute(request());
+    expect(r.ok).toBe(true);
+    expect(w.gateway.calls.filter((c) => c.endsWith(':L1'))).toEqual([
+      'getLock:L1',
+      'createAccessCode:L1',
+      'listAccessCodes:L1',
+      'createAccessCode:L1',
+    ]);
+    expect(ourCodes(w)).toHaveLength(2);
+  });
+
+  it('when the lookup after a lost reply fails too, does not create again and rolls back', async () => {
+    const w = makeWorld();
+    w.gateway.inject('createAccessCode', { kind: 'lose_reply' }, 'L1');
+    w.gateway.inject('listAccessCodes', { kind: 'fail', code: 'unavailable' }, 'L1');
+    const r = await w.grant.execute(request());
+    expect(r).toMatchObject({
+      ok: false,
+      error: { code: 'provider_failed', rolledBack: true, lockId: 'L1' },
+    });
+    expect(w.gateway.count('createAccessCode')).toBe(1);
+    // The rollback listed the lock again and deleted the code the lost create had made.
+    expect(ourCodes(w)).toEqual([]);
+    expect((await w.store.get('booking-1'))?.revokedAt).not.toBeNull();
+  });
+
+  it('with onOfflineHub accept_and_retry, keeps the grant and reports the offline lock as pending', async () => {
+    const w = makeWorld({
+      policy: { onOfflineHub: 'accept_and_retry' },
+      locks: [testLock('L1'), testLock('L2', { hubLink: 'offline' })],
+    });
+    const r = await w.grant.execute(request());
+    expect(r.ok && r.value.locks.map((l) => [l.lockId, l.status, l.accessCodeId === null])).toEqual([
+      ['L1', 'provisioned', false],
+      ['L2', 'pending', true],
+    ]);
+    // Reconcile provisions it once the hub is back.
+    w.gateway.setHubLink('L2', 'good');
+    const rec = await w.reconcile.execute('site-1');
+    expect(rec.ok && rec.value.actions.map((a) => [a.kind, a.lockId, a.result])).toEqual([
+      ['create', 'L2', 'done'],
+    ]);
+    expect(
+      ourCodes(w)
+        .map((c) => c.lockId)
+        .sort(),
+    ).toEqual(['L1', 'L2']);
+  });
+
+  it('with onOfflineHub refuse, a hub that drops between the check and the create rolls the grant back', async () => {
+    const w = makeWorld();
+    w.gateway.beforeNext('createAccessCode', () => {
+      w.gateway.setHubLink('L2', 'offline');
+    });
+    const r = await w.grant.execute(request());
+    expect(r).toMatchObject({
+      ok: false,
+      error: { code: 'hub_offline', detectedBy: 'provider', lockId: 'L2' },
+    });
+    expect(ourCodes(w)).toEqual([]);
+  });
+
+  it('logs structured events without PINs', async () => {
+    const w = makeWorld();
+    await w.grant.execute(request());
+    const pins = await w.awaitPins.execute('booking-1', { timeoutMs: 10_000 });
+    expect(pins.ok).toBe(true);
+    const logged = JSON.stringify(w.logger.entries);
+    for (const p of pins.ok ? pins.value.pins : []) expect(logged).not.toContain(p.pin);
+    expect(w.logger.entries.map((e) => e.message)).toContain('grant done');
+    expect(w.logger.entries.find((e) => e.message === 'grant done')?.fields).toMatchObject({
+      outcome: 'granted',
+      grantKey: 'booking-1',
+    });
+  });
+});

@@ -1,0 +1,100 @@
+import type { AccessCodeId } from '../domain/access-code.js';
+import { GRANT_KEY_PATTERN, type Grant, type GrantKey } from '../domain/grant.js';
+import type { LockId } from '../domain/lock.js';
+import { err, type InvalidInput, invalidInput, ok, type Result } from '../domain/result.js';
+import type { GatewayFailure } from '../ports/lock-gateway.js';
+import {
+  type CoreDeps,
+  codesOfGrantOnLock,
+  deleteCodeTolerant,
+  type GrantNotFound,
+  grantNotFound,
+} from './deps.js';
+
+export interface RevokeAccessSuccess {
+  /** `revoked`: revoked now. `already_revoked`: it was revoked before (codes were swept again). */
+  readonly code: 'revoked' | 'already_revoked';
+  readonly grant: Grant;
+  /** Codes deleted by this call. */
+  readonly deleted: readonly AccessCodeId[];
+  /**
+   * Locks whose codes could not be listed or deleted now. The grant is revoked regardless, so
+   * `ReconcileSite` (or calling `RevokeAccess` again) removes them later.
+   */
+  readonly cleanupPending: readonly { readonly lockId: LockId; readonly failure: GatewayFailure }[];
+}
+
+export interface RevokeConflict {
+  readonly code: 'revoke_conflict';
+  readonly message: string;
+  readonly key: GrantKey;
+}
+
+export type RevokeAccessError = InvalidInput | GrantNotFound | RevokeConflict;
+export type RevokeAccessResult = Result<RevokeAccessSuccess, RevokeAccessError>;
+
+/**
+ * Revokes a grant: records the revocation first (so nothing can bring its codes back), then
+ * deletes every code on the grant's locks whose name carries the key. Idempotent: revoking again
+ * changes nothing and retries any cleanup that failed before.
+ */
+export class RevokeAccess {
+  constructor(private readonly deps: CoreDeps) {}
+
+  async execute(key: unknown): Promise<RevokeAccessResult> {
+    const { store, clock, gateway, logger } = this.deps;
+    if (typeof key !== 'string' || !GRANT_KEY_PATTERN.test(key)) {
+      logger.log('info', 'revoke refused: invalid input', { outcome: 'invalid_input', fields: ['key'] });
+      return err(
+        invalidInput([
+          { field: 'key', message: 'must be 1–64 characters of A–Z, a–z, 0–9, "_", "-", ".", ":"' },
+        ]),
+      );
+    }
+    let grant = await store.get(key);
+    if (!grant) {
+      logger.log('info', 'revoke refused: unknown grant', { outcome: 'grant_not_found', grantKey: key });
+      return err(grantNotFound(key));
+    }
+    const wasRevoked = grant.revokedAt !== null;
+    // Compare-and-set on the version; re-read on a concurrent change.
+    for (let attempt = 0; grant.revokedAt === null; attempt++) {
+      if (attempt === 5) {
+        logger.log('warn', 'revoke: grant keeps changing', { outcome: 'revoke_conflict', grantKey: key });
+        return err({
+          code: 'revoke_conflict',
+          message: `Grant "${key}" kept changing while it was being revoked; try again.`,
+          key,
+        });
+      }
+      const saved = await store.save({ ...grant, revokedAt: clock.now() }, grant.version);
+      const next = saved.ok ? saved.value : await store.get(key);
+      if (!next) return err(grantNotFound(key));
+      grant = next;
+    }
+
+    const deleted: AccessCodeId[] = [];
+    const cleanupPending: { lockId: LockId; failure: GatewayFailure }[] = [];
+    for (const lockId of grant.lockIds) {
+      const codes = await codesOfGrantOnLock(gateway, lockId, key);
+      if (!codes.ok) {
+        // A lock that no longer exists holds no code.
+        if (codes.error.code !== 'lock_not_found') cleanupPending.push({ lockId, failure: codes.error });
+        continue;
+      }
+      for (const c of codes.value) {
+        const del = await deleteCodeTolerant(gateway, c.id);
+        if (del.ok) deleted.push(c.id);
+        else cleanupPending.push({ lockId, failure: del.error });
+      }
+    }
+    const code = wasRevoked ? 'already_revoked' : 'revoked';
+    logger.log(cleanupPending.length > 0 ? 'warn' : 'info', 'grant revoked', {
+      outcome: code,
+      grantKey: key,
+      deleted,
+      cleanupPending: cleanupPending.map((p) => ({ lockId: p.lockId, failure: p.failure.code })),
+    });
+    return ok({ code, grant, deleted, cleanupPending });
+  }
+}

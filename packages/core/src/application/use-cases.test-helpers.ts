@@ -1,0 +1,76 @@
+import { type AccessCode, grantKeyOf } from '../domain/access-code.js';
+import type { GrantKey } from '../domain/grant.js';
+import type { Lock } from '../domain/lock.js';
+import { type AccessPolicy, DEFAULT_POLICY } from '../domain/policy.js';
+import type { Site } from '../domain/site.js';
+import { VirtualClock } from '../infrastructure/clock.js';
+import { InMemoryGrantStore } from '../infrastructure/in-memory-grant-store.js';
+import { MemoryLogger } from '../infrastructure/logging.js';
+import { AwaitPins } from './await-pins.js';
+import type { CoreDeps } from './deps.js';
+import { GrantAccess } from './grant-access.js';
+import { ReconcileSite } from './reconcile-site.js';
+import { ReportSlotUsage } from './report-slot-usage.js';
+import { RevokeAccess } from './revoke-access.js';
+import { FakeLockGateway, testLock, testSite } from './testing-gateway.test-helpers.js';
+import { UnlockDoor } from './unlock-door.js';
+
+/** 2026-06-01T00:00:00Z */
+export const NOW = 1_780_272_000_000;
+export const DAY = 86_400_000;
+
+export interface World extends CoreDeps {
+  readonly gateway: FakeLockGateway;
+  readonly store: InMemoryGrantStore;
+  readonly clock: VirtualClock;
+  readonly logger: MemoryLogger;
+  readonly grant: GrantAccess;
+  readonly revoke: RevokeAccess;
+  readonly awaitPins: AwaitPins;
+  readonly unlock: UnlockDoor;
+  readonly reconcile: ReconcileSite;
+  readonly report: ReportSlotUsage;
+}
+
+/** One site with locks L1..L3 on a fake provider, an in-memory store, a self-advancing virtual clock. */
+export function makeWorld(
+  options: { policy?: Partial<AccessPolicy>; site?: Partial<Site>; locks?: readonly Lock[] } = {},
+): World {
+  const clock = new VirtualClock(NOW, { autoAdvance: true });
+  const gateway = new FakeLockGateway({ clock }).addSite(
+    testSite(options.site),
+    options.locks ?? [testLock('L1'), testLock('L2'), testLock('L3')],
+  );
+  const deps = {
+    gateway,
+    store: new InMemoryGrantStore(),
+    clock,
+    logger: new MemoryLogger(),
+    policy: { ...DEFAULT_POLICY, ...options.policy },
+  };
+  return {
+    ...deps,
+    grant: new GrantAccess(deps),
+    revoke: new RevokeAccess(deps),
+    awaitPins: new AwaitPins(deps),
+    unlock: new UnlockDoor(deps),
+    reconcile: new ReconcileSite(deps),
+    report: new ReportSlotUsage(deps),
+  };
+}
+
+/** keyslot's codes at the provider (those whose name carries a grant key). */
+export const ourCodes = (w: World, key?: GrantKey): AccessCode[] =>
+  w.gateway.allCodes().filter((c) => {
+    const k = grantKeyOf(c.name);
+    return k !== null && (key === undefined || k === key);
+  });
+
+export const request = (over: Record<string, unknown> = {}) => ({
+  key: 'booking-1',
+  holder: 'alice',
+  siteId: 'site-1',
+  lockIds: ['L1', 'L2'],
+  window: { kind: 'ongoing' },
+  ...over,
+});
