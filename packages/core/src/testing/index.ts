@@ -1,2 +1,3 @@
 export * from './apply-actions.js';
 export * from './arbitraries.js';
+export * from './gateway-contract.js';

@@ -734,6 +734,43 @@ export class SaltoKsWorld {
     return ok(this.deviceView(lock));
   }
 
+  // ───────────────────────── inspection (control; no faults, no rate limits) ─────────────────────────
+
+  /** A site as the world sees it, or `null`. Unlike `getSite`, never affected by faults. */
+  inspectSite(siteId: string): SiteView | null {
+    this.catchUp();
+    const s = this.sites.get(siteId);
+    return s ? this.siteView(s) : null;
+  }
+
+  /** A device as the world sees it, or `null`. Unlike `getDevice`, never affected by faults. */
+  inspectDevice(deviceId: string): DeviceView | null {
+    this.catchUp();
+    const l = this.locks.get(deviceId);
+    return l ? this.deviceView(l) : null;
+  }
+
+  /** Live codes (not yet gone), optionally of one site or device, in creation order. No faults. */
+  inspectAccessCodes(
+    filter: { readonly siteId?: string; readonly deviceId?: string } = {},
+  ): AccessCodeRecord[] {
+    this.catchUp();
+    const out: AccessCodeRecord[] = [];
+    for (const c of this.codes.values()) {
+      if (filter.siteId !== undefined && c.siteId !== filter.siteId) continue;
+      if (filter.deviceId !== undefined && c.deviceId !== filter.deviceId) continue;
+      out.push(codeView(c));
+    }
+    return out;
+  }
+
+  /** An action attempt, or `null` (never affected by faults). */
+  inspectActionAttempt(actionAttemptId: string): ActionAttemptRecord | null {
+    this.catchUp();
+    const a = this.attempts.get(actionAttemptId);
+    return a ? attemptView(a) : null;
+  }
+
   // ───────────────────────── reads (API) ─────────────────────────
 
   listConnectedAccounts(): SimResult<ConnectedAccountView[]> {

@@ -1,0 +1,9 @@
+export {
+  NOT_SUBSCRIBED_CODES,
+  toAccessCode,
+  toGatewayFailure,
+  toLock,
+  toSite,
+  toUnlockAttempt,
+} from './map.js';
+export { DEFAULT_SETTLE_MS, SaltoKsSimulator, type SaltoKsSimulatorOptions } from './salto-ks-simulator.js';
