@@ -1,0 +1,599 @@
+import type {
+  AccessCode,
+  AccessCodeId,
+  Clock,
+  CreateAccessCodeInput,
+  GatewayFailure,
+  Lock,
+  LockGateway,
+  LockId,
+  Logger,
+  ProviderSlotUsage,
+  RandomSource,
+  Result,
+  Site,
+  SiteId,
+  UnlockAttempt,
+} from '@keyslot/core';
+import { err, isNotSubscribed, ok, SystemClock, sameWindow, silentLogger, windowIssues } from '@keyslot/core';
+import {
+  type ResolvedSeamAdapterOptions,
+  resolveSeamAdapterOptions,
+  type SeamAdapterOptions,
+} from './config.js';
+import { type FailureContext, isAmbiguous, type SeamCallFailure, toGatewayFailure } from './failures.js';
+import {
+  hasCustomPinSubscription,
+  looksLikeSaltoKsLock,
+  type SiteDraft,
+  siteIdOf,
+  toAccessCode,
+  toCreateAccessCodeBody,
+  toLock,
+  toSite,
+  toSiteDrafts,
+  toUnlockAttempt,
+} from './mapping.js';
+import { DeviceThrottle, type ThrottledOperation } from './throttle.js';
+import { SeamTransport } from './transport.js';
+import {
+  device as deviceSchema,
+  responses,
+  type WireConnectedAccount,
+  type WireConnectWebview,
+  type WireDevice,
+} from './wire.js';
+
+export interface SeamGatewayDeps {
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  /** Only for the jitter of read retries; none = no jitter (deterministic). */
+  readonly random?: RandomSource;
+}
+
+export type ConnectWebviewStatus = 'pending' | 'authorized' | 'failed' | 'unknown';
+
+/** A Seam Connect Webview: the page where a Salto KS site admin links their account. */
+export interface ConnectWebview {
+  readonly id: string;
+  /** Open (or iframe) this URL for the site admin. */
+  readonly url: string;
+  readonly status: ConnectWebviewStatus;
+  readonly loginSuccessful: boolean;
+  /** Set once the admin authorized: the Salto KS connected account to use. */
+  readonly connectedAccountId: string | null;
+  readonly customerKey: string | null;
+}
+
+export interface CreateConnectWebviewInput {
+  /** Where Seam sends the browser after a successful login (absolute http(s) URL). */
+  readonly customRedirectUrl?: string;
+  /** Where it goes after a failure (defaults to `customRedirectUrl` at Seam). */
+  readonly customRedirectFailureUrl?: string;
+  /** Your customer's key, echoed in events (`connected_account.connected`). */
+  readonly customerKey?: string;
+  readonly customMetadata?: Readonly<Record<string, string | boolean>>;
+}
+
+class BoundedMap<K, V> {
+  private readonly map = new Map<K, V>();
+  constructor(private readonly max: number) {}
+  get(k: K): V | undefined {
+    return this.map.get(k);
+  }
+  set(k: K, v: V): void {
+    this.map.delete(k);
+    this.map.set(k, v);
+    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value as K);
+  }
+}
+
+const isHttpUrl = (u: string): boolean => {
+  try {
+    const url = new URL(u);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+};
+
+const invalid = (message: string): GatewayFailure => ({ code: 'invalid_input', message });
+
+/**
+ * keyslot's `LockGateway` over Seam's HTTP API, for Salto KS locks.
+ *
+ * - Reads are retried with backoff; create, delete and unlock never blindly.
+ * - A create whose reply is lost (timeout, dropped connection, 502/504, unreadable 2xx) is looked
+ *   up by name (the name carries the grant key) and window before anything else happens: found →
+ *   that code is returned; not found → `outcome_unknown` (the caller's reconcile looks again).
+ * - A delete whose reply is lost is checked with `/access_codes/get`: 404 or `removing` → done.
+ * - Per-device throttle at Seam's limits (create 10/min, delete 20/min, unlock 15/min).
+ */
+export class SeamLockGateway implements LockGateway {
+  readonly options: Omit<ResolvedSeamAdapterOptions, 'apiKey' | 'webhookSecret' | 'fetch'>;
+  private readonly transport: SeamTransport;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly throttle: DeviceThrottle | null;
+  private readonly opts: ResolvedSeamAdapterOptions;
+  /** Which lock an access code / action attempt belongs to (delete throttling, attempt lookups). */
+  private readonly codeLocks = new BoundedMap<AccessCodeId, LockId>(10_000);
+  private readonly attemptLocks = new BoundedMap<string, LockId>(10_000);
+
+  constructor(options: SeamAdapterOptions, deps: SeamGatewayDeps = {}) {
+    this.opts = resolveSeamAdapterOptions(options);
+    const { apiKey: _k, webhookSecret: _w, fetch: _f, ...safe } = this.opts;
+    this.options = safe;
+    this.clock = deps.clock ?? new SystemClock();
+    this.logger = deps.logger ?? silentLogger;
+    this.transport = new SeamTransport(this.opts, this.clock, this.logger, deps.random);
+    this.throttle = this.opts.throttle === false ? null : new DeviceThrottle(this.opts.throttle, this.clock);
+  }
+
+  /** Keeps the key out of `console.log(gateway)` / JSON dumps. */
+  toJSON(): Record<string, unknown> {
+    return { endpoint: this.opts.endpoint };
+  }
+
+  // ---------------------------------------------------------------- sites and locks
+
+  async listSites(): Promise<Result<readonly Site[], GatewayFailure>> {
+    const drafts = await this.siteDrafts('list sites');
+    if (!drafts.ok) return drafts;
+    const sites: Site[] = [];
+    for (const d of drafts.value) {
+      const limit = this.slotLimitOf(d);
+      if (!limit.ok) return limit;
+      sites.push(toSite(d, limit.value, this.opts.slotLeadTimeMs));
+    }
+    return ok(sites);
+  }
+
+  async getSlotUsage(siteId: SiteId): Promise<Result<ProviderSlotUsage, GatewayFailure>> {
+    const drafts = await this.siteDrafts(`read slot usage of site ${siteId}`);
+    if (!drafts.ok) return drafts;
+    const site = drafts.value.find((d) => d.id === siteId);
+    if (!site) {
+      return err({
+        code: 'site_not_found',
+        message: `No Salto KS site ${siteId} among the Seam workspace's locks. Check the id with listSites().`,
+      });
+    }
+    if (site.reported) {
+      return ok({
+        siteId,
+        used: site.reported.subscribed_site_user_count,
+        limit: site.reported.site_user_subscription_limit,
+      });
+    }
+    const limit = this.slotLimitOf(site);
+    if (!limit.ok) return limit;
+    // Seam reports counts only above 80 %; below that, count the codes that hold a slot now.
+    const now = this.clock.now();
+    let used = 0;
+    for (const lockId of site.lockIds) {
+      const codes = await this.listAccessCodes(lockId);
+      if (!codes.ok) return codes;
+      used += codes.value.filter((c) => this.holdsSlot(c, now)).length;
+    }
+    return ok({ siteId, used, limit: limit.value });
+  }
+
+  async listLocks(siteId?: SiteId): Promise<Result<readonly Lock[], GatewayFailure>> {
+    const src = await this.sources('list locks');
+    if (!src.ok) return src;
+    const locks = src.value.devices.map((d) =>
+      toLock(d, siteIdOf(d, src.value.accounts.get(d.connected_account_id))),
+    );
+    return ok(siteId === undefined ? locks : locks.filter((l) => l.siteId === siteId));
+  }
+
+  async getLock(lockId: LockId): Promise<Result<Lock, GatewayFailure>> {
+    const action = `read lock ${lockId}`;
+    const dev = await this.device(lockId, action);
+    if (!dev.ok) return dev;
+    const account = await this.account(dev.value.connected_account_id, action);
+    if (!account.ok) return account;
+    return ok(toLock(dev.value, siteIdOf(dev.value, account.value ?? undefined)));
+  }
+
+  // ---------------------------------------------------------------- access codes
+
+  async createAccessCode(input: CreateAccessCodeInput): Promise<Result<AccessCode, GatewayFailure>> {
+    const action = `create access code "${input.name}" on lock ${input.lockId}`;
+    const issues = windowIssues(input.window);
+    if (typeof input.lockId !== 'string' || input.lockId === '')
+      issues.push({ field: 'lockId', message: 'is required' });
+    if (typeof input.name !== 'string' || input.name.trim() === '')
+      issues.push({ field: 'name', message: 'is required' });
+    if (input.pin !== undefined && !/^\d{4,12}$/.test(input.pin)) {
+      issues.push({ field: 'pin', message: 'must be 4–12 digits' });
+    }
+    if (input.window.kind === 'scheduled' && issues.length === 0 && input.window.endsAt <= this.clock.now()) {
+      issues.push({ field: 'window.endsAt', message: 'must be in the future' });
+    }
+    if (issues.length > 0) {
+      return err(invalid(`Could not ${action}: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}.`));
+    }
+    let allowCustomPin = false;
+    if (input.pin !== undefined) {
+      const dev = await this.device(input.lockId, action);
+      if (!dev.ok) return dev;
+      allowCustomPin = hasCustomPinSubscription(dev.value);
+      if (!allowCustomPin) {
+        return err({
+          code: 'custom_pin_not_allowed',
+          message: `Could not ${action}: a PIN was supplied but the lock's Salto KS site has no custom-PIN subscription. Omit the PIN; Salto generates one.`,
+        });
+      }
+    }
+    const throttled = await this.acquire('create', input.lockId, '/access_codes/create');
+    if (throttled) return err(toGatewayFailure(throttled, { action, mutation: true }));
+
+    const r = await this.transport.call(
+      '/access_codes/create',
+      toCreateAccessCodeBody(input, allowCustomPin),
+      responses.accessCodeCreate,
+      'mutation',
+    );
+    if (r.ok) {
+      const code = toAccessCode(r.value.body.access_code);
+      this.codeLocks.set(code.id, code.lockId);
+      this.logger.log('info', 'seam access code created', {
+        accessCodeId: code.id,
+        lockId: code.lockId,
+        status: code.status,
+        requestId: r.value.requestId,
+      });
+      return ok(code);
+    }
+    const ctx: FailureContext = { action, mutation: true, notFound: 'lock_not_found' };
+    if (!isAmbiguous(r.error)) return err(toGatewayFailure(r.error, ctx));
+    return this.recoverCreate(input, r.error, ctx);
+  }
+
+  /** After a create with no usable reply: find the code by name and window instead of creating again. */
+  private async recoverCreate(
+    input: CreateAccessCodeInput,
+    failure: SeamCallFailure,
+    ctx: FailureContext,
+  ): Promise<Result<AccessCode, GatewayFailure>> {
+    this.logger.log('warn', 'seam create reply lost; looking the code up by name', {
+      lockId: input.lockId,
+      route: failure.route,
+      failure: failure.kind,
+    });
+    if (this.opts.recoveryDelayMs > 0) await this.clock.sleep(this.opts.recoveryDelayMs);
+    const listed = await this.listAccessCodes(input.lockId);
+    const mapped = toGatewayFailure(failure, ctx);
+    if (!listed.ok) {
+      return err({
+        ...mapped,
+        code: 'outcome_unknown',
+        message: `${mapped.message} (Looking it up failed too: ${listed.error.message})`,
+      });
+    }
+    const found = listed.value.find((c) => c.name === input.name && sameWindow(c.window, input.window));
+    if (found) {
+      this.logger.log('info', 'seam create recovered: the code exists', {
+        accessCodeId: found.id,
+        lockId: found.lockId,
+      });
+      return ok(found);
+    }
+    return err({ ...mapped, code: 'outcome_unknown' });
+  }
+
+  async getAccessCode(id: AccessCodeId): Promise<Result<AccessCode, GatewayFailure>> {
+    const r = await this.transport.call(
+      '/access_codes/get',
+      { access_code_id: id },
+      responses.accessCodeGet,
+      'read',
+    );
+    if (!r.ok) {
+      return err(
+        toGatewayFailure(r.error, {
+          action: `read access code ${id}`,
+          mutation: false,
+          notFound: 'access_code_not_found',
+        }),
+      );
+    }
+    const code = toAccessCode(r.value.body.access_code);
+    this.codeLocks.set(code.id, code.lockId);
+    return ok(code);
+  }
+
+  async listAccessCodes(lockId: LockId): Promise<Result<readonly AccessCode[], GatewayFailure>> {
+    const r = await this.transport.listAll(
+      '/access_codes/list',
+      { device_id: lockId },
+      responses.accessCodesList,
+      (p) => p.access_codes,
+    );
+    if (!r.ok) {
+      return err(
+        toGatewayFailure(r.error, {
+          action: `list access codes of lock ${lockId}`,
+          mutation: false,
+          notFound: 'lock_not_found',
+        }),
+      );
+    }
+    const codes = r.value.map(toAccessCode);
+    for (const c of codes) this.codeLocks.set(c.id, c.lockId);
+    return ok(codes);
+  }
+
+  async deleteAccessCode(id: AccessCodeId): Promise<Result<void, GatewayFailure>> {
+    const action = `delete access code ${id}`;
+    let lockId = this.codeLocks.get(id);
+    if (lockId === undefined && this.throttle) {
+      const got = await this.getAccessCode(id);
+      if (!got.ok) return got;
+      lockId = got.value.lockId;
+    }
+    if (lockId !== undefined) {
+      const throttled = await this.acquire('delete', lockId, '/access_codes/delete');
+      if (throttled) return err(toGatewayFailure(throttled, { action, mutation: true }));
+    }
+    const r = await this.transport.call(
+      '/access_codes/delete',
+      { access_code_id: id },
+      responses.anything,
+      'mutation',
+    );
+    if (r.ok) {
+      this.logger.log('info', 'seam access code deletion started', {
+        accessCodeId: id,
+        requestId: r.value.requestId,
+      });
+      return ok(undefined);
+    }
+    const ctx: FailureContext = { action, mutation: true, notFound: 'access_code_not_found' };
+    if (!isAmbiguous(r.error)) return err(toGatewayFailure(r.error, ctx));
+    // Reply lost: a delete is done when the code is gone or being removed.
+    const check = await this.getAccessCode(id);
+    if (!check.ok && check.error.code === 'access_code_not_found') return ok(undefined);
+    if (check.ok && check.value.status === 'removing') return ok(undefined);
+    return err(toGatewayFailure(r.error, ctx));
+  }
+
+  // ---------------------------------------------------------------- unlock
+
+  async unlock(lockId: LockId): Promise<Result<UnlockAttempt, GatewayFailure>> {
+    const action = `unlock lock ${lockId}`;
+    const throttled = await this.acquire('unlock', lockId, '/locks/unlock_door');
+    if (throttled) return err(toGatewayFailure(throttled, { action, mutation: true }));
+    const r = await this.transport.call(
+      '/locks/unlock_door',
+      { device_id: lockId },
+      responses.actionAttempt,
+      'mutation',
+    );
+    if (!r.ok) return err(toGatewayFailure(r.error, { action, mutation: true, notFound: 'lock_not_found' }));
+    const attempt = toUnlockAttempt(r.value.body.action_attempt, lockId);
+    this.attemptLocks.set(attempt.id, lockId);
+    this.logger.log('info', 'seam unlock requested', {
+      lockId,
+      actionAttemptId: attempt.id,
+      requestId: r.value.requestId,
+    });
+    if (attempt.status !== 'pending' || this.opts.unlockWaitMs <= 0) return ok(attempt);
+    return ok(await this.waitForUnlock(attempt, this.opts.unlockWaitMs));
+  }
+
+  /**
+   * Polls the action attempt on the injected clock until it settles or `timeoutMs` passes; returns
+   * the last state seen (still `pending` after the deadline: the unlock may yet happen).
+   */
+  async waitForUnlock(attempt: UnlockAttempt, timeoutMs: number): Promise<UnlockAttempt> {
+    const deadline = this.clock.now() + timeoutMs;
+    let last = attempt;
+    while (last.status === 'pending') {
+      const left = deadline - this.clock.now();
+      if (left <= 0) break;
+      await this.clock.sleep(Math.min(this.opts.unlockPollIntervalMs, left));
+      const polled = await this.getUnlockAttempt(last.id);
+      if (polled.ok) last = polled.value;
+    }
+    return last;
+  }
+
+  async getUnlockAttempt(id: string): Promise<Result<UnlockAttempt, GatewayFailure>> {
+    const r = await this.transport.call(
+      '/action_attempts/get',
+      { action_attempt_id: id },
+      responses.actionAttempt,
+      'read',
+    );
+    if (!r.ok)
+      return err(toGatewayFailure(r.error, { action: `read unlock attempt ${id}`, mutation: false }));
+    return ok(toUnlockAttempt(r.value.body.action_attempt, this.attemptLocks.get(id) ?? ''));
+  }
+
+  // ---------------------------------------------------------------- onboarding
+
+  /** Creates a Connect Webview for Salto KS (`accepted_providers: ["salto_ks"]`). Not retried. */
+  async createConnectWebview(
+    input: CreateConnectWebviewInput = {},
+  ): Promise<Result<ConnectWebview, GatewayFailure>> {
+    const action = 'create a Salto KS Connect Webview';
+    for (const field of ['customRedirectUrl', 'customRedirectFailureUrl'] as const) {
+      const u = input[field];
+      if (u !== undefined && !isHttpUrl(u)) {
+        return err(invalid(`Could not ${action}: ${field} must be an absolute http(s) URL.`));
+      }
+    }
+    const r = await this.transport.call(
+      '/connect_webviews/create',
+      {
+        accepted_providers: ['salto_ks'],
+        ...(input.customRedirectUrl ? { custom_redirect_url: input.customRedirectUrl } : {}),
+        ...(input.customRedirectFailureUrl
+          ? { custom_redirect_failure_url: input.customRedirectFailureUrl }
+          : {}),
+        ...(input.customerKey ? { customer_key: input.customerKey } : {}),
+        ...(input.customMetadata ? { custom_metadata: input.customMetadata } : {}),
+      },
+      responses.connectWebview,
+      'mutation',
+    );
+    if (!r.ok) return err(toGatewayFailure(r.error, { action, mutation: true }));
+    return ok(toConnectWebview(r.value.body.connect_webview));
+  }
+
+  /** Reads a webview's result: `authorized` with the new `connectedAccountId`, or `failed`. */
+  async getConnectWebview(id: string): Promise<Result<ConnectWebview, GatewayFailure>> {
+    const r = await this.transport.call(
+      '/connect_webviews/get',
+      { connect_webview_id: id },
+      responses.connectWebview,
+      'read',
+    );
+    if (!r.ok)
+      return err(toGatewayFailure(r.error, { action: `read Connect Webview ${id}`, mutation: false }));
+    return ok(toConnectWebview(r.value.body.connect_webview));
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private holdsSlot(c: AccessCode, now: number): boolean {
+    if (isNotSubscribed(c)) return false;
+    if (c.window.kind === 'ongoing') return true;
+    return c.window.startsAt - this.opts.slotLeadTimeMs <= now && now < c.window.endsAt;
+  }
+
+  private slotLimitOf(d: SiteDraft): Result<number, GatewayFailure> {
+    const limit =
+      d.reported?.site_user_subscription_limit ??
+      this.opts.siteSlotLimits[d.id] ??
+      this.opts.defaultSiteSlotLimit;
+    if (limit !== undefined) return ok(limit);
+    return err({
+      code: 'provider_issue',
+      providerCode: 'slot_limit_unknown',
+      message:
+        `The slot limit of Salto KS site ${d.id} ("${d.name}") is unknown: Seam reports it only once the site is above 80 % of it. ` +
+        `Configure it with the siteSlotLimits option ({ "${d.id}": <limit> }) or defaultSiteSlotLimit.`,
+    });
+  }
+
+  private async acquire(
+    op: ThrottledOperation,
+    lockId: LockId,
+    route: string,
+  ): Promise<SeamCallFailure | null> {
+    if (!this.throttle) return null;
+    const r = await this.throttle.acquire(op, lockId);
+    if (r.ok) {
+      if (r.waitedMs > 0)
+        this.logger.log('info', 'seam call throttled', { route, lockId, waitedMs: r.waitedMs });
+      return null;
+    }
+    return { kind: 'throttled', route, retryAfterMs: r.retryAfterMs };
+  }
+
+  private async siteDrafts(action: string): Promise<Result<SiteDraft[], GatewayFailure>> {
+    const src = await this.sources(action);
+    if (!src.ok) return src;
+    return ok(toSiteDrafts(src.value, this.opts.defaultTimeZone));
+  }
+
+  private async sources(
+    action: string,
+  ): Promise<Result<{ devices: WireDevice[]; accounts: Map<string, WireConnectedAccount> }, GatewayFailure>> {
+    const accounts = await this.accounts(action);
+    if (!accounts.ok) return accounts;
+    const isSaltoAccount = (id: string) => {
+      const a = accounts.value.get(id);
+      return a !== undefined && (a.account_type?.startsWith('salto') ?? false);
+    };
+    const listed = await this.transport.listAll(
+      '/devices/list',
+      this.opts.connectedAccountId ? { connected_account_id: this.opts.connectedAccountId } : {},
+      responses.devicesList,
+      (p) => p.devices,
+    );
+    if (!listed.ok) return err(toGatewayFailure(listed.error, { action, mutation: false }));
+    const devices: WireDevice[] = [];
+    for (const raw of listed.value) {
+      if (!looksLikeSaltoKsLock(raw, isSaltoAccount)) continue;
+      const parsed = deviceSchema.safeParse(raw);
+      if (!parsed.success) {
+        const id = (raw as { device_id?: unknown }).device_id;
+        return err(
+          toGatewayFailure(
+            {
+              kind: 'invalid_response',
+              route: '/devices/list',
+              status: 200,
+              detail: `device ${typeof id === 'string' ? id : '?'}: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`,
+            },
+            { action, mutation: false },
+          ),
+        );
+      }
+      devices.push(parsed.data);
+    }
+    return ok({ devices, accounts: accounts.value });
+  }
+
+  private async accounts(action: string): Promise<Result<Map<string, WireConnectedAccount>, GatewayFailure>> {
+    if (this.opts.connectedAccountId) {
+      const one = await this.account(this.opts.connectedAccountId, action);
+      if (!one.ok) return one;
+      return ok(new Map(one.value ? [[one.value.connected_account_id, one.value]] : []));
+    }
+    const r = await this.transport.listAll(
+      '/connected_accounts/list',
+      {},
+      responses.connectedAccountsList,
+      (p) => p.connected_accounts,
+    );
+    if (!r.ok) return err(toGatewayFailure(r.error, { action, mutation: false }));
+    return ok(new Map(r.value.map((a) => [a.connected_account_id, a])));
+  }
+
+  private async account(
+    id: string,
+    action: string,
+  ): Promise<Result<WireConnectedAccount | null, GatewayFailure>> {
+    const r = await this.transport.call(
+      '/connected_accounts/get',
+      { connected_account_id: id },
+      responses.connectedAccountGet,
+      'read',
+    );
+    if (r.ok) return ok(r.value.body.connected_account);
+    if (r.error.kind === 'http' && r.error.status === 404) return ok(null);
+    return err(toGatewayFailure(r.error, { action, mutation: false }));
+  }
+
+  private async device(lockId: LockId, action: string): Promise<Result<WireDevice, GatewayFailure>> {
+    const r = await this.transport.call('/devices/get', { device_id: lockId }, responses.deviceGet, 'read');
+    if (!r.ok) return err(toGatewayFailure(r.error, { action, mutation: false, notFound: 'lock_not_found' }));
+    const d = r.value.body.device;
+    if (!looksLikeSaltoKsLock(d, (id) => id === this.opts.connectedAccountId)) {
+      return err({
+        code: 'lock_not_found',
+        message: `Could not ${action}: Seam device ${lockId} is a ${d.device_type}, not a Salto KS lock.`,
+      });
+    }
+    return ok(d);
+  }
+}
+
+function toConnectWebview(w: WireConnectWebview): ConnectWebview {
+  const status: ConnectWebviewStatus =
+    w.status === 'pending' || w.status === 'authorized' || w.status === 'failed' ? w.status : 'unknown';
+  return {
+    id: w.connect_webview_id,
+    url: w.url,
+    status,
+    loginSuccessful: w.login_successful ?? status === 'authorized',
+    connectedAccountId: w.connected_account_id ?? null,
+    customerKey: w.customer_key ?? null,
+  };
+}

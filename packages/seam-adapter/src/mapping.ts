@@ -1,0 +1,292 @@
+/**
+ * Seam wire objects → keyslot domain values. One function per entity; everything the adapter
+ * knows about Seam's error/warning names lives here (and in `failures.ts` for HTTP errors).
+ */
+import type {
+  AccessCode,
+  AccessCodeIssue,
+  AccessCodeStatus,
+  AccessWindow,
+  CreateAccessCodeInput,
+  HubLink,
+  Lock,
+  Site,
+  SiteId,
+  UnlockAttempt,
+} from '@keyslot/core';
+import { scrubProviderText } from './redaction.js';
+import type {
+  SaltoKsSiteCounts,
+  WireAccessCode,
+  WireActionAttempt,
+  WireConnectedAccount,
+  WireDevice,
+} from './wire.js';
+
+/** The three names Seam has used for "this code's Salto site user is not subscribed". */
+export const NOT_SUBSCRIBED_ERROR_CODES: ReadonlySet<string> = new Set([
+  'salto_site_user_not_subscribed',
+  'salto_ks_user_not_subscribed',
+  'access_code_inactive',
+]);
+
+/** Device / account errors meaning the lock cannot be reached from the cloud. */
+export const OFFLINE_ERROR_CODES: ReadonlySet<string> = new Set([
+  'device_offline',
+  'device_disconnected',
+  'hub_disconnected',
+  'account_disconnected',
+  'bridge_disconnected',
+]);
+const WEAK_LINK_WARNING_CODES: ReadonlySet<string> = new Set([
+  'device_has_flaky_connection',
+  'device_communication_degraded',
+  'salto_unknown_device_type',
+]);
+export const PRIVACY_MODE_CODES: ReadonlySet<string> = new Set([
+  'salto_ks_privacy_mode',
+  'salto_privacy_mode',
+  'privacy_mode',
+]);
+const OFFICE_MODE_CODES: ReadonlySet<string> = new Set(['salto_ks_office_mode', 'salto_office_mode']);
+
+export const SUBSCRIPTION_LIMIT_EXCEEDED = 'salto_ks_subscription_limit_exceeded';
+export const SUBSCRIPTION_LIMIT_ALMOST_REACHED = 'salto_ks_subscription_limit_almost_reached';
+
+/** Cheap pre-check on an unvalidated device: is it a Salto KS lock (or one with a weak hub link)? */
+export function looksLikeSaltoKsLock(raw: unknown, isSaltoAccount: (accountId: string) => boolean): boolean {
+  if (typeof raw !== 'object' || raw === null) return false;
+  const d = raw as Record<string, unknown>;
+  if (d['device_type'] === 'salto_lock') return true;
+  if (d['device_type'] !== 'unknown') return false;
+  // Seam shows a Salto lock with a weak IQ link as device type "unknown".
+  const props = (d['properties'] ?? {}) as Record<string, unknown>;
+  const manufacturer = (d['device_manufacturer'] as Record<string, unknown> | undefined)?.['manufacturer'];
+  return (
+    manufacturer === 'salto' ||
+    props['salto_ks_metadata'] !== undefined ||
+    props['salto_metadata'] !== undefined ||
+    (typeof d['connected_account_id'] === 'string' && isSaltoAccount(d['connected_account_id']))
+  );
+}
+
+const saltoMeta = (d: WireDevice) => d.properties.salto_ks_metadata ?? d.properties.salto_metadata;
+
+/** Per-site subscription counts reported by an account's limit notices (exceeded wins over almost). */
+export function reportedSiteCounts(account: WireConnectedAccount): Map<SiteId, SaltoKsSiteCounts> {
+  const out = new Map<SiteId, SaltoKsSiteCounts>();
+  for (const w of account.warnings) {
+    if (w.warning_code !== SUBSCRIPTION_LIMIT_ALMOST_REACHED) continue;
+    for (const s of w.salto_ks_metadata?.sites ?? []) out.set(s.site_id, s);
+  }
+  for (const e of account.errors) {
+    if (e.error_code !== SUBSCRIPTION_LIMIT_EXCEEDED) continue;
+    for (const s of e.salto_ks_metadata?.sites ?? []) out.set(s.site_id, s);
+  }
+  return out;
+}
+
+/**
+ * The site a device belongs to: `salto_ks_metadata.site_id`; else, when its account's notices name
+ * exactly one site, that one; else the connected account itself stands for one site.
+ */
+export function siteIdOf(d: WireDevice, account: WireConnectedAccount | undefined): SiteId {
+  const meta = saltoMeta(d);
+  if (meta?.site_id) return meta.site_id;
+  if (account) {
+    const reported = [...reportedSiteCounts(account).keys()];
+    if (reported.length === 1) return reported[0]!;
+  }
+  return d.connected_account_id;
+}
+
+export function hubLinkOf(d: WireDevice): HubLink {
+  if (d.properties.online === false || d.errors.some((e) => OFFLINE_ERROR_CODES.has(e.error_code))) {
+    return 'offline';
+  }
+  if (d.device_type === 'unknown' || d.warnings.some((w) => WEAK_LINK_WARNING_CODES.has(w.warning_code))) {
+    return 'weak';
+  }
+  return 'good';
+}
+
+export function toLock(d: WireDevice, siteId: SiteId): Lock {
+  const meta = saltoMeta(d);
+  const name =
+    d.display_name ??
+    d.nickname ??
+    d.properties.appearance?.name ??
+    d.properties.name ??
+    meta?.customer_reference;
+  return {
+    id: d.device_id,
+    siteId,
+    name: name ?? d.device_id,
+    hubLink: hubLinkOf(d),
+    capabilities: {
+      remoteUnlock: d.can_remotely_unlock === true,
+      accessCodes:
+        d.can_program_online_access_codes ?? d.capabilities_supported?.includes('access_code') ?? false,
+    },
+    modes: {
+      privacy: d.warnings.some((w) => PRIVACY_MODE_CODES.has(w.warning_code)),
+      office: d.warnings.some((w) => OFFICE_MODE_CODES.has(w.warning_code)),
+    },
+  };
+}
+
+export const hasCustomPinSubscription = (d: WireDevice): boolean =>
+  saltoMeta(d)?.has_custom_pin_subscription === true;
+
+export interface SiteSources {
+  readonly devices: readonly WireDevice[];
+  readonly accounts: ReadonlyMap<string, WireConnectedAccount>;
+}
+
+export interface SiteDraft {
+  readonly id: SiteId;
+  readonly name: string;
+  readonly timeZone: string;
+  readonly hasCustomPinSubscription: boolean;
+  /** Counts from Seam's limit notices, when Seam reported them. */
+  readonly reported: SaltoKsSiteCounts | undefined;
+  readonly lockIds: readonly string[];
+}
+
+/** Sites derived from devices (and from accounts' limit notices naming sites with no lock listed). */
+export function toSiteDrafts(src: SiteSources, defaultTimeZone: string): SiteDraft[] {
+  const drafts = new Map<
+    SiteId,
+    { name?: string; tz?: string; customPin: boolean; reported?: SaltoKsSiteCounts; locks: string[] }
+  >();
+  const draft = (id: SiteId) => {
+    let d = drafts.get(id);
+    if (!d) {
+      d = { customPin: false, locks: [] };
+      drafts.set(id, d);
+    }
+    return d;
+  };
+  for (const account of src.accounts.values()) {
+    for (const [siteId, counts] of reportedSiteCounts(account)) {
+      const d = draft(siteId);
+      d.reported = counts;
+      d.name ??= counts.site_name;
+    }
+  }
+  for (const dev of src.devices) {
+    const account = src.accounts.get(dev.connected_account_id);
+    const siteId = siteIdOf(dev, account);
+    const d = draft(siteId);
+    const meta = saltoMeta(dev);
+    d.name ??= meta?.site_name ?? (siteId === dev.connected_account_id ? account?.display_name : undefined);
+    d.tz ??= dev.location?.timezone ?? dev.location?.time_zone ?? undefined;
+    d.customPin ||= meta?.has_custom_pin_subscription === true;
+    d.locks.push(dev.device_id);
+  }
+  return [...drafts.entries()]
+    .map(([id, d]) => ({
+      id,
+      name: d.name ?? id,
+      timeZone: d.tz ?? defaultTimeZone,
+      hasCustomPinSubscription: d.customPin,
+      reported: d.reported,
+      lockIds: d.locks,
+    }))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+export function toSite(d: SiteDraft, slotLimit: number, slotLeadTimeMs: number): Site {
+  return {
+    id: d.id,
+    name: d.name,
+    slotLimit,
+    timeZone: d.timeZone,
+    slotLeadTimeMs,
+    hasCustomPinSubscription: d.hasCustomPinSubscription,
+  };
+}
+
+const STATUSES: ReadonlySet<string> = new Set(['unset', 'setting', 'set', 'removing', 'unknown']);
+
+function accessCodeIssue(code: string, seamMessage: string | undefined): AccessCodeIssue | null {
+  const message = (fallback: string) => (seamMessage ? scrubProviderText(seamMessage) : fallback);
+  if (NOT_SUBSCRIBED_ERROR_CODES.has(code)) {
+    return {
+      code: 'slot_limit_reached',
+      providerCode: code,
+      message: message(
+        'The Salto KS site user behind this code is not subscribed (the site is at its user limit). ' +
+          'Delete the code, free a slot, then create it again.',
+      ),
+    };
+  }
+  if (code === SUBSCRIPTION_LIMIT_EXCEEDED) return null; // a site-wide notice copied onto every code
+  if (OFFLINE_ERROR_CODES.has(code)) {
+    return { code: 'hub_offline', providerCode: code, message: message('The lock cannot be reached.') };
+  }
+  if (code === 'failed_to_set_on_device') {
+    return { code: 'failed_to_set', providerCode: code, message: message('The code could not be set.') };
+  }
+  if (code === 'failed_to_remove_from_device') {
+    return {
+      code: 'failed_to_remove',
+      providerCode: code,
+      message: message('The code could not be removed.'),
+    };
+  }
+  return { code: 'provider_issue', providerCode: code, message: message(`Seam reports ${code}.`) };
+}
+
+export function toAccessCode(c: WireAccessCode): AccessCode {
+  const window: AccessWindow =
+    c.starts_at != null && c.ends_at != null && c.type !== 'ongoing'
+      ? { kind: 'scheduled', startsAt: Date.parse(c.starts_at), endsAt: Date.parse(c.ends_at) }
+      : { kind: 'ongoing' };
+  const issues: AccessCodeIssue[] = [];
+  for (const e of c.errors) {
+    const issue = accessCodeIssue(e.error_code, e.message);
+    if (issue && !issues.some((i) => i.providerCode === issue.providerCode)) issues.push(issue);
+  }
+  return {
+    id: c.access_code_id,
+    lockId: c.device_id,
+    name: c.name ?? '',
+    pin: c.code,
+    status: STATUSES.has(c.status) ? (c.status as AccessCodeStatus) : 'unknown',
+    window,
+    issues,
+  };
+}
+
+/** The `/access_codes/create` body. `code` is sent only for sites with a custom-PIN subscription. */
+export function toCreateAccessCodeBody(input: CreateAccessCodeInput, allowCustomPin: boolean) {
+  return {
+    device_id: input.lockId,
+    name: input.name,
+    ...(input.window.kind === 'scheduled'
+      ? {
+          starts_at: new Date(input.window.startsAt).toISOString(),
+          ends_at: new Date(input.window.endsAt).toISOString(),
+        }
+      : {}),
+    ...(allowCustomPin && input.pin !== undefined ? { code: input.pin } : {}),
+  };
+}
+
+export function toUnlockAttempt(a: WireActionAttempt, lockId: string): UnlockAttempt {
+  return {
+    id: a.action_attempt_id,
+    lockId: a.device_id ?? lockId,
+    status: a.status,
+    error:
+      a.status === 'error'
+        ? {
+            providerCode: a.error?.type ?? 'unknown_error',
+            message: a.error?.message
+              ? scrubProviderText(a.error.message)
+              : 'Seam reports the unlock failed without a reason.',
+          }
+        : null,
+  };
+}
