@@ -120,6 +120,17 @@ export class FakeLockGateway implements LockGateway {
     return this;
   }
 
+  /** Drops every scripted fault and hook (the provider behaves from now on). */
+  clearFaults(): void {
+    this.faults.length = 0;
+    this.hooks.length = 0;
+  }
+
+  /** Locks of all sites. */
+  allLocks(): Lock[] {
+    return [...this.locks.values()];
+  }
+
   /** Runs `run` just before the next call of `op` acts (e.g. another app takes the last slot). */
   beforeNext(op: FakeOperation, run: () => void): this {
     this.hooks.push({ op, run });
