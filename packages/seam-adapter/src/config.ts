@@ -52,7 +52,10 @@ export interface SeamAdapterOptions {
   readonly maxRetryAfterMs?: number;
   /** Client-side per-device throttle at Seam's limits; `false` turns it off. */
   readonly throttle?: SeamThrottleOptions | false;
-  /** How long `unlock` polls the action attempt (default 10 s, every 1 s); 0 returns the pending attempt. */
+  /**
+   * How long `unlock` itself polls the action attempt (default 0: it returns the pending attempt,
+   * as the port says, and core's UnlockDoor polls). `unlockAndWait` polls regardless.
+   */
   readonly unlockWaitMs?: number;
   readonly unlockPollIntervalMs?: number;
   /** After a create whose reply was lost, wait this long before looking the code up (default 1 s). */
@@ -205,7 +208,7 @@ export function resolveSeamAdapterOptions(input: unknown): ResolvedSeamAdapterOp
             unlockPerMinute: t?.unlockPerMinute ?? SEAM_RATE_LIMITS.unlock,
             maxWaitMs: t?.maxWaitMs ?? 60_000,
           },
-    unlockWaitMs: o.unlockWaitMs ?? 10_000,
+    unlockWaitMs: o.unlockWaitMs ?? 0,
     unlockPollIntervalMs: o.unlockPollIntervalMs ?? 1_000,
     recoveryDelayMs: o.recoveryDelayMs ?? 1_000,
     pageLimit: o.pageLimit ?? 500,

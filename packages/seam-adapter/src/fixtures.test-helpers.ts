@@ -104,7 +104,7 @@ export function makeGateway(options: Partial<SeamAdapterOptions> = {}) {
   const clock = new VirtualClock(T0, { autoAdvance: true });
   const logger = new MemoryLogger('debug');
   const gateway = new SeamLockGateway(
-    { apiKey: API_KEY, retryBaseDelayMs: 100, recoveryDelayMs: 500, unlockWaitMs: 0, ...options },
+    { apiKey: API_KEY, retryBaseDelayMs: 100, recoveryDelayMs: 500, ...options },
     { clock, logger },
   );
   return { gateway, clock, logger };

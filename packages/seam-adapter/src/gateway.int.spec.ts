@@ -710,8 +710,45 @@ describe('access codes', () => {
 });
 
 describe('unlock through action attempts', () => {
-  it('polls the pending attempt on the clock until it succeeds', async () => {
-    const { gateway, clock } = makeGateway({ unlockWaitMs: 10_000, unlockPollIntervalMs: 1000 });
+  it('unlock returns the pending attempt as is by default (core’s UnlockDoor polls)', async () => {
+    const { gateway, clock } = makeGateway();
+    seam()
+      .post('/locks/unlock_door', { device_id: 'dev-1' })
+      .reply(200, {
+        action_attempt: {
+          action_attempt_id: 'aa-0',
+          action_type: 'UNLOCK_DOOR',
+          status: 'pending',
+          result: null,
+          error: null,
+        },
+        ok: true,
+      })
+      .post('/action_attempts/get', { action_attempt_id: 'aa-0' })
+      .reply(200, {
+        action_attempt: {
+          action_attempt_id: 'aa-0',
+          action_type: 'UNLOCK_DOOR',
+          status: 'success',
+          result: {},
+          error: null,
+        },
+        ok: true,
+      });
+    expect(await gateway.unlock('dev-1')).toEqual({
+      ok: true,
+      value: { id: 'aa-0', lockId: 'dev-1', status: 'pending', error: null },
+    });
+    expect(clock.now()).toBe(T0);
+    // The attempt remembers its lock, which Seam's action attempt does not carry.
+    expect(await gateway.getUnlockAttempt('aa-0')).toEqual({
+      ok: true,
+      value: { id: 'aa-0', lockId: 'dev-1', status: 'success', error: null },
+    });
+  });
+
+  it('unlockAndWait polls the pending attempt on the clock until it succeeds', async () => {
+    const { gateway, clock } = makeGateway({ unlockPollIntervalMs: 1000 });
     const attempt = (status: string) => ({
       action_attempt: {
         action_attempt_id: 'aa-1',
@@ -729,7 +766,7 @@ describe('unlock through action attempts', () => {
       .reply(200, attempt('pending'))
       .post('/action_attempts/get', { action_attempt_id: 'aa-1' })
       .reply(200, attempt('success'));
-    const r = await gateway.unlock('dev-1');
+    const r = await gateway.unlockAndWait('dev-1', { timeoutMs: 10_000 });
     expect(r).toEqual({ ok: true, value: { id: 'aa-1', lockId: 'dev-1', status: 'success', error: null } });
     expect(clock.now() - T0).toBe(2000);
   });

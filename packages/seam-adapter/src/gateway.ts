@@ -385,16 +385,35 @@ export class SeamLockGateway implements LockGateway {
   }
 
   /**
+   * Unlocks and polls `/action_attempts/get` on the injected clock until the attempt succeeds or
+   * fails, or the deadline passes (default 10 s, every 1 s, like Seam's SDK). A failed attempt is
+   * returned as `status: 'error'`; still `pending` after the deadline means the door may yet open.
+   */
+  async unlockAndWait(
+    lockId: LockId,
+    wait: { readonly timeoutMs?: number; readonly pollIntervalMs?: number } = {},
+  ): Promise<Result<UnlockAttempt, GatewayFailure>> {
+    const started = await this.unlock(lockId);
+    if (!started.ok || started.value.status !== 'pending') return started;
+    return ok(await this.waitForUnlock(started.value, wait.timeoutMs ?? 10_000, wait.pollIntervalMs));
+  }
+
+  /**
    * Polls the action attempt on the injected clock until it settles or `timeoutMs` passes; returns
    * the last state seen (still `pending` after the deadline: the unlock may yet happen).
    */
-  async waitForUnlock(attempt: UnlockAttempt, timeoutMs: number): Promise<UnlockAttempt> {
+  async waitForUnlock(
+    attempt: UnlockAttempt,
+    timeoutMs: number,
+    pollIntervalMs?: number,
+  ): Promise<UnlockAttempt> {
     const deadline = this.clock.now() + timeoutMs;
+    const every = pollIntervalMs ?? this.opts.unlockPollIntervalMs;
     let last = attempt;
     while (last.status === 'pending') {
       const left = deadline - this.clock.now();
       if (left <= 0) break;
-      await this.clock.sleep(Math.min(this.opts.unlockPollIntervalMs, left));
+      await this.clock.sleep(Math.min(every, left));
       const polled = await this.getUnlockAttempt(last.id);
       if (polled.ok) last = polled.value;
     }

@@ -1,0 +1,64 @@
+import { CLOCK, LOCK_GATEWAY, LOGGER, type LockGateway, MemoryLogger, VirtualClock } from '@keyslot/core';
+import { Container } from 'inversify';
+import nock from 'nock';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SeamAdapterConfigError } from './errors.js';
+import { SeamLockGateway } from './gateway.js';
+import { SEAM_LOCK_GATEWAY, SEAM_WEBHOOK_VERIFIER, seamAdapterModule } from './module.js';
+import { SeamWebhookVerifier } from './webhooks.js';
+
+beforeAll(() => nock.disableNetConnect());
+afterEach(() => {
+  const done = nock.isDone();
+  nock.cleanAll();
+  expect(done).toBe(true);
+});
+
+describe('seamAdapterModule', () => {
+  it('binds LOCK_GATEWAY to one Seam gateway that uses the container’s clock and logger', async () => {
+    const container = new Container();
+    const logger = new MemoryLogger('debug');
+    container.bind(CLOCK).toConstantValue(new VirtualClock(0, { autoAdvance: true }));
+    container.bind(LOGGER).toConstantValue(logger);
+    container.load(seamAdapterModule({ apiKey: 'seam_module_key', endpoint: 'http://seam.test' }));
+    const gw = container.get<LockGateway>(LOCK_GATEWAY);
+    expect(gw).toBeInstanceOf(SeamLockGateway);
+    expect(container.get(SEAM_LOCK_GATEWAY)).toBe(gw);
+    expect(container.isBound(SEAM_WEBHOOK_VERIFIER)).toBe(false);
+
+    nock('http://seam.test')
+      .post('/access_codes/get')
+      .reply(
+        404,
+        { error: { type: 'access_code_not_found', message: 'nope' }, ok: false },
+        { 'seam-request-id': 'r1' },
+      );
+    expect(await gw.getAccessCode('x')).toMatchObject({
+      ok: false,
+      error: { code: 'access_code_not_found' },
+    });
+    expect(logger.entries).toContainEqual(
+      expect.objectContaining({
+        message: 'seam call',
+        fields: expect.objectContaining({ requestId: 'r1', status: 404 }),
+      }),
+    );
+  });
+
+  it('works without CLOCK/LOGGER bound, and binds the webhook verifier when a secret is given', () => {
+    const container = new Container();
+    container.load(
+      seamAdapterModule({
+        apiKey: 'seam_module_key',
+        webhookSecret: `whsec_${Buffer.from('0123456789abcdef0123').toString('base64')}`,
+      }),
+    );
+    expect(container.get<LockGateway>(LOCK_GATEWAY)).toBeInstanceOf(SeamLockGateway);
+    expect(container.get(SEAM_WEBHOOK_VERIFIER)).toBeInstanceOf(SeamWebhookVerifier);
+  });
+
+  it('fails when the module is made, not on first use, for a bad configuration', () => {
+    expect(() => seamAdapterModule({ apiKey: '' })).toThrow(SeamAdapterConfigError);
+    expect(() => seamAdapterModule({ apiKey: 'k', endpoint: '::nope' })).toThrow(/endpoint/);
+  });
+});

@@ -1,0 +1,163 @@
+import type { LogFields, Logger, LogLevel } from '@keyslot/core';
+import { VirtualClock } from '@keyslot/core';
+import nock from 'nock';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ACCOUNT, accessCode, account, page, SEAM, saltoDevice, T0 } from './fixtures.test-helpers.js';
+import { SeamLockGateway } from './gateway.js';
+
+beforeAll(() => nock.disableNetConnect());
+afterEach(() => {
+  const done = nock.isDone();
+  nock.cleanAll();
+  expect(done).toBe(true);
+});
+
+const KEY = 'seam_secret_Zx81Qw55Lm20';
+const PINS = ['482913', '5839207', '90817263'];
+
+/** Keeps what the adapter hands the logger as is (no redaction), so the adapter itself is tested. */
+class RawLogger implements Logger {
+  readonly lines: string[] = [];
+  log(level: LogLevel, message: string, fields?: LogFields): void {
+    this.lines.push(JSON.stringify({ level, message, fields }));
+  }
+}
+
+describe('the API key and PINs never reach logs or error messages', () => {
+  it('across success and failure paths', async () => {
+    const logger = new RawLogger();
+    const gw = new SeamLockGateway(
+      {
+        apiKey: KEY,
+        endpoint: SEAM,
+        requestTimeoutMs: 30,
+        readRetries: 1,
+        retryBaseDelayMs: 1,
+        recoveryDelayMs: 0,
+      },
+      { clock: new VirtualClock(T0, { autoAdvance: true }), logger },
+    );
+    const seen: unknown[] = [];
+    const record = async (p: Promise<unknown>) => {
+      try {
+        seen.push(await p);
+      } catch (e) {
+        seen.push({ thrown: String(e), message: (e as Error).message, stack: (e as Error).stack });
+      }
+    };
+    const scope = nock(SEAM);
+    // Success paths that carry PINs.
+    scope
+      .post('/devices/get')
+      .reply(200, { device: saltoDevice('dev-1', {}, { has_custom_pin_subscription: true }), ok: true })
+      .post('/access_codes/create')
+      .reply(200, {
+        access_code: accessCode('ac-1', { name: 'keyslot:g', code: PINS[0], status: 'set' }),
+        ok: true,
+      });
+    await record(
+      gw.createAccessCode({ lockId: 'dev-1', name: 'keyslot:g', window: { kind: 'ongoing' }, pin: PINS[0]! }),
+    );
+    scope.post('/access_codes/list').reply(200, {
+      access_codes: [
+        accessCode('ac-2', {
+          code: PINS[1],
+          errors: [{ error_code: 'duplicate_code_on_device', message: `Code ${PINS[1]} already on device` }],
+        }),
+      ],
+      pagination: page(null),
+      ok: true,
+    });
+    await record(gw.listAccessCodes('dev-1'));
+    // Seam echoing a PIN in an error.
+    scope
+      .post('/devices/get')
+      .reply(200, { device: saltoDevice('dev-1', {}, { has_custom_pin_subscription: true }), ok: true })
+      .post('/access_codes/create')
+      .reply(409, {
+        error: { type: 'duplicate_access_code', message: `Code ${PINS[2]} is already in use` },
+        ok: false,
+      });
+    await record(
+      gw.createAccessCode({ lockId: 'dev-1', name: 'keyslot:h', window: { kind: 'ongoing' }, pin: PINS[2]! }),
+    );
+    // A custom PIN refused locally.
+    scope.post('/devices/get').reply(200, { device: saltoDevice('dev-1'), ok: true });
+    await record(
+      gw.createAccessCode({ lockId: 'dev-1', name: 'keyslot:i', window: { kind: 'ongoing' }, pin: PINS[0]! }),
+    );
+    // A proxy page echoing the Authorization header; a transport error quoting the key.
+    scope.post('/access_codes/get').times(2).reply(502, `<pre>Authorization: Bearer ${KEY}</pre>`);
+    await record(gw.getAccessCode('ac-1'));
+    scope
+      .post('/access_codes/get')
+      .times(2)
+      .replyWithError({ message: `request with ${KEY} failed` });
+    await record(gw.getAccessCode('ac-1'));
+    // A lost create reply whose lookup shows the PIN.
+    scope
+      .post('/access_codes/create')
+      .replyWithError({ code: 'ECONNRESET', message: 'socket hang up' })
+      .post('/access_codes/list')
+      .reply(200, {
+        access_codes: [accessCode('ac-3', { name: 'keyslot:j', code: PINS[1], status: 'set' })],
+        pagination: page(null),
+        ok: true,
+      });
+    await record(gw.createAccessCode({ lockId: 'dev-1', name: 'keyslot:j', window: { kind: 'ongoing' } }));
+    // Timeout, an unlock whose attempt fails with digits in the message, a 401.
+    scope.post('/access_codes/delete').delay(200).reply(200, { ok: true });
+    scope
+      .post('/access_codes/get')
+      .reply(200, { access_code: accessCode('ac-1', { code: PINS[0], status: 'set' }), ok: true });
+    await record(gw.deleteAccessCode('ac-1'));
+    scope.post('/locks/unlock_door').reply(200, {
+      action_attempt: {
+        action_attempt_id: 'aa',
+        action_type: 'UNLOCK_DOOR',
+        status: 'error',
+        error: { type: 'uncategorized_error', message: `PIN ${PINS[2]} rejected by lock` },
+      },
+      ok: true,
+    });
+    await record(gw.unlock('dev-1'));
+    scope
+      .post('/connected_accounts/list')
+      .reply(401, { error: { type: 'unauthorized', message: `bad key ${KEY}` } });
+    await record(gw.listSites());
+    scope
+      .post('/connected_accounts/list')
+      .reply(200, { connected_accounts: [account()], pagination: page(null), ok: true })
+      .post('/devices/list')
+      .reply(200, {
+        devices: [saltoDevice('dev-1', { connected_account_id: ACCOUNT })],
+        pagination: page(null),
+        ok: true,
+      });
+    await record(gw.listSites());
+
+    // The successful reads did hand the PINs to the caller (that is their job)…
+    expect(JSON.stringify(seen)).toContain(PINS[1]);
+    // …but no error message or log line carries the key or a PIN.
+    const errorsOnly = seen
+      .map((s) =>
+        typeof s === 'object' && s !== null && 'ok' in s && (s as { ok: boolean }).ok
+          ? ((s as { value: unknown }).value as { issues?: unknown }[] | { issues?: unknown })
+          : s,
+      )
+      .map((v) =>
+        Array.isArray(v)
+          ? v.map((c) => c.issues)
+          : typeof v === 'object' && v && 'issues' in v
+            ? v.issues
+            : v,
+      );
+    const haystacks = [JSON.stringify(errorsOnly), ...logger.lines];
+    expect(logger.lines.length).toBeGreaterThan(10);
+    expect(JSON.stringify(seen)).toContain('Seam rejected the API key');
+    for (const h of haystacks) {
+      expect(h).not.toContain(KEY);
+      for (const pin of PINS) expect(h).not.toContain(pin);
+    }
+  });
+});
