@@ -139,19 +139,10 @@ describe('the API key and PINs never reach logs or error messages', () => {
     // The successful reads did hand the PINs to the caller (that is their job)…
     expect(JSON.stringify(seen)).toContain(PINS[1]);
     // …but no error message or log line carries the key or a PIN.
-    const errorsOnly = seen
-      .map((s) =>
-        typeof s === 'object' && s !== null && 'ok' in s && (s as { ok: boolean }).ok
-          ? ((s as { value: unknown }).value as { issues?: unknown }[] | { issues?: unknown })
-          : s,
-      )
-      .map((v) =>
-        Array.isArray(v)
-          ? v.map((c) => c.issues)
-          : typeof v === 'object' && v && 'issues' in v
-            ? v.issues
-            : v,
-      );
+    // Successful results may carry PINs in `pin`; everything else (issues, errors, messages) must not.
+    const withoutPins = (v: unknown): unknown =>
+      JSON.parse(JSON.stringify(v ?? null, (k, x) => (k === 'pin' ? undefined : x)));
+    const errorsOnly = seen.map(withoutPins);
     const haystacks = [JSON.stringify(errorsOnly), ...logger.lines];
     expect(logger.lines.length).toBeGreaterThan(10);
     expect(JSON.stringify(seen)).toContain('Seam rejected the API key');
