@@ -26,6 +26,8 @@ export interface Route {
   readonly methods: readonly HttpMethod[];
   /** Default true. `/health` is the only open route. */
   readonly auth?: boolean;
+  /** Overrides the server's body cap for this route (e.g. snapshot restore). */
+  readonly maxBodyBytes?: number;
   readonly handle: (ctx: RouteContext) => Reply | Promise<Reply>;
 }
 
@@ -120,16 +122,17 @@ export function createRequestListener(
       return;
     }
 
+    const cap = route.maxBodyBytes ?? maxBody;
     const declared = Number(req.headers['content-length'] ?? Number.NaN);
-    if (Number.isFinite(declared) && declared > maxBody) {
-      drainAndSend(req, res, send, tooLarge(maxBody), true);
+    if (Number.isFinite(declared) && declared > cap) {
+      drainAndSend(req, res, send, tooLarge(cap), true);
       return;
     }
 
-    readBody(req, maxBody).then(
+    readBody(req, cap).then(
       async (body) => {
         if (body === 'too_large') {
-          drainAndSend(req, res, send, tooLarge(maxBody), true);
+          drainAndSend(req, res, send, tooLarge(cap), true);
           return;
         }
         const decoded = decodeParams(method, search, body, req.headers['content-type']);

@@ -1,0 +1,94 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { SaltoKsWorld } from '../world/world.js';
+import { createRequestListener, type HttpOptions } from './http.js';
+import { seamRoutes } from './seam-routes.js';
+import { simRoutes } from './sim-routes.js';
+import { SimState } from './sim-state.js';
+import type { DeliveryOptions } from './webhooks.js';
+
+export interface SimServerOptions {
+  /** The world to serve (e.g. `createDefaultWorld({ clock: new SystemClock() }).world`). */
+  readonly world: SaltoKsWorld;
+  /** Bearer key the server accepts. */
+  readonly apiKey: string;
+  /** Default 0: any free port. */
+  readonly port?: number;
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** Largest request body (default 1 MiB; `/_sim/restore` allows 64 MiB). */
+  readonly maxBodyBytes?: number;
+  /** Webhook delivery tuning (retry delays, timeout, fetch). */
+  readonly webhooks?: DeliveryOptions;
+  readonly onInternalError?: HttpOptions['onInternalError'];
+  readonly onResponse?: HttpOptions['onResponse'];
+}
+
+export interface SimServer {
+  /** `http://host:port`, what to give Seam clients as their endpoint. */
+  readonly url: string;
+  readonly port: number;
+  readonly host: string;
+  /** The current world (restore and reset replace it). */
+  readonly world: SaltoKsWorld;
+  readonly server: Server;
+  /** Stops accepting connections, ends idle ones, cancels webhook retries. Resolves when closed. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the Seam-compatible simulator server on plain `node:http`. Resolves once listening;
+ * rejects if the port cannot be bound (e.g. `EADDRINUSE`).
+ */
+export async function startSimServer(options: SimServerOptions): Promise<SimServer> {
+  const state = new SimState(options.world, options.webhooks);
+  const routes = [...seamRoutes(state), ...simRoutes(state)];
+  const server = createServer(
+    { keepAliveTimeout: 5_000 },
+    createRequestListener(routes, {
+      apiKey: options.apiKey,
+      ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
+      ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}),
+      ...(options.onResponse ? { onResponse: options.onResponse } : {}),
+    }),
+  );
+  server.headersTimeout = 30_000;
+  server.requestTimeout = 60_000;
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    const onError = (e: Error) => {
+      server.off('listening', onListening);
+      reject(e);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(options.port ?? 0, host);
+  });
+  state.scheduleTick();
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    host,
+    get world() {
+      return state.world;
+    },
+    server,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        state.close();
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        // Requests still running get a moment to finish, then their sockets are cut.
+        setTimeout(() => server.closeAllConnections(), 2_000).unref();
+      });
+      return closing;
+    },
+  };
+}

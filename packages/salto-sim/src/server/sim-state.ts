@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '@keyslot/core';
+import type { SimEvent } from '../world/types.js';
+import { SaltoKsWorld, type WorldSnapshot } from '../world/world.js';
+import { eventJson, type Json, SIM_WORKSPACE_ID } from './seam-views.js';
+import { type DeliveryOptions, WebhookDispatcher } from './webhooks.js';
+
+/** A Connect Webview (Seam-layer onboarding object; the world only knows connected accounts). */
+export interface ConnectWebviewRecord {
+  readonly connect_webview_id: string;
+  readonly created_at: string;
+  status: 'pending' | 'failed' | 'authorized';
+  login_successful: boolean;
+  connected_account_id: string | null;
+  authorized_at: string | null;
+  selected_provider: string | null;
+  readonly accepted_providers: string[];
+  readonly accepted_capabilities: string[];
+  readonly custom_redirect_url: string | null;
+  readonly custom_redirect_failure_url: string | null;
+  readonly custom_metadata: Record<string, string | boolean>;
+  readonly automatically_manage_new_devices: boolean;
+  readonly wait_for_device_creation: boolean;
+  readonly device_selection_mode: 'none' | 'single' | 'multiple';
+  readonly customer_key?: string;
+}
+
+const isVirtual = (c: Clock): boolean => typeof (c as { advance?: unknown }).advance === 'function';
+
+const MAX_SYNTHETIC_ATTEMPTS = 1000;
+
+/**
+ * Everything the server holds: the current world (replaced by restore/reset), the initial
+ * snapshot (for reset), webhooks, Connect Webviews, and the action attempts Seam returns for
+ * access-code mutations (the world only models remote-unlock attempts).
+ */
+export class SimState {
+  world: SaltoKsWorld;
+  readonly webhooks: WebhookDispatcher;
+  readonly webviews = new Map<string, ConnectWebviewRecord>();
+  /** CREATE/UPDATE/DELETE_ACCESS_CODE, LOCK_DOOR and keypad attempts, by id (oldest dropped first). */
+  private readonly syntheticAttempts = new Map<string, Json>();
+  private readonly initial: WorldSnapshot;
+  private unsubscribe: () => void;
+  private tickTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(world: SaltoKsWorld, delivery: DeliveryOptions = {}) {
+    this.world = world;
+    this.initial = world.toJSON();
+    this.webhooks = new WebhookDispatcher(delivery);
+    this.unsubscribe = world.onEvent((e) => this.onEvent(e));
+  }
+
+  get workspaceId(): string {
+    return SIM_WORKSPACE_ID;
+  }
+
+  get virtualClock(): boolean {
+    return isVirtual(this.world.clock);
+  }
+
+  private onEvent(e: SimEvent): void {
+    this.webhooks.dispatch(eventJson(e) as { event_id: string; event_type: string });
+  }
+
+  /**
+   * With a real clock nothing moves the world between requests, so a timer wakes it when its
+   * next transition is due; events (and webhooks) then fire on time even when no one calls.
+   */
+  scheduleTick(): void {
+    if (this.closed || this.virtualClock) return;
+    if (this.tickTimer) clearTimeout(this.tickTimer);
+    this.tickTimer = null;
+    const next = this.world.nextTransitionAt();
+    if (next === null) return;
+    const delay = Math.min(Math.max(0, next - this.world.clock.now()), 2_147_483_647);
+    this.tickTimer = setTimeout(() => {
+      this.tickTimer = null;
+      this.world.now();
+      this.scheduleTick();
+    }, delay);
+    this.tickTimer.unref();
+  }
+
+  /** Swaps in another world (restore/reset), keeping webhooks and webviews. */
+  replaceWorld(next: SaltoKsWorld): void {
+    this.unsubscribe();
+    this.world = next;
+    this.unsubscribe = next.onEvent((e) => this.onEvent(e));
+    this.syntheticAttempts.clear();
+    this.scheduleTick();
+  }
+
+  /** A world restored from `snapshot`, on this world's kind of clock (virtual: at the snapshot's time). */
+  restoreWorld(snapshot: WorldSnapshot) {
+    const clock = this.world.clock;
+    return SaltoKsWorld.fromJSON(snapshot, this.virtualClock ? {} : { clock });
+  }
+
+  initialSnapshot(): WorldSnapshot {
+    return this.initial;
+  }
+
+  recordAttempt(
+    actionType: string,
+    status: 'success' | 'error',
+    result: Json | null,
+    error: Json | null,
+  ): Json {
+    const attempt: Json = { action_attempt_id: randomUUID(), action_type: actionType, status, result, error };
+    this.syntheticAttempts.set(attempt['action_attempt_id'] as string, attempt);
+    if (this.syntheticAttempts.size > MAX_SYNTHETIC_ATTEMPTS) {
+      const oldest = this.syntheticAttempts.keys().next().value;
+      if (oldest !== undefined) this.syntheticAttempts.delete(oldest);
+    }
+    return attempt;
+  }
+
+  syntheticAttempt(id: string): Json | undefined {
+    return this.syntheticAttempts.get(id);
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.tickTimer) clearTimeout(this.tickTimer);
+    this.unsubscribe();
+    this.webhooks.close();
+  }
+}
