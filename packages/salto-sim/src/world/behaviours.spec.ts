@@ -318,6 +318,7 @@ describe('snapshots', () => {
     await script(a.w, a.lockId, a.siteId);
     const snap = a.w.toJSON();
     const text = JSON.stringify(snap);
+    expect(Array.isArray(JSON.parse(text).sites[0].pins)).toBe(true);
     const restored = value(SaltoKsWorld.fromJSON(JSON.parse(text)));
     expect(JSON.stringify(restored.toJSON())).toBe(text);
     for (const w of [a.w, restored]) {

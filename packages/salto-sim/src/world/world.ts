@@ -55,7 +55,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 interface SiteState extends Mutable<SiteRecord> {
   used: number;
   /** Live PINs of the site (codes not yet gone), for uniqueness. */
-  pins: string[];
+  pins: Set<string>;
   limitReachedSince: Instant | null;
   almostReachedSince: Instant | null;
 }
@@ -315,7 +315,16 @@ export class SaltoKsWorld {
       ...fields,
     };
     this.events.push(event);
-    for (const l of this.listeners) l(event);
+    for (const l of this.listeners) {
+      try {
+        l(event);
+      } catch (e) {
+        // A failing listener must not leave the world half-changed: report it outside this call.
+        queueMicrotask(() => {
+          throw e;
+        });
+      }
+    }
   }
 
   // ───────────────────────── faults and rate limits ─────────────────────────
@@ -515,7 +524,7 @@ export class SaltoKsWorld {
       pinLength: params.pinLength ?? 6,
       createdAt: t,
       used: 0,
-      pins: [],
+      pins: new Set(),
       limitReachedSince: null,
       almostReachedSince: null,
     };
@@ -950,7 +959,7 @@ export class SaltoKsWorld {
           );
         if (typeof params.code !== 'string' || !PIN_PATTERN.test(params.code))
           return err(invalid('code', 'must be 6–10 digits'));
-        if (site.pins.includes(params.code))
+        if (site.pins.has(params.code))
           return err({
             type: 'duplicate_access_code',
             status: 409,
@@ -988,7 +997,7 @@ export class SaltoKsWorld {
         onDevice: false,
         deleteRequested: false,
       };
-      if (code.code !== null) site.pins.push(code.code);
+      if (code.code !== null) site.pins.add(code.code);
       this.codes.set(code.accessCodeId, code);
       this.emit('access_code.created', lock.connectedAccountId, {
         deviceId: lock.deviceId,
@@ -1142,7 +1151,7 @@ export class SaltoKsWorld {
           }
         }
         this.codes.delete(code.accessCodeId);
-        if (code.code !== null) site.pins = site.pins.filter((p) => p !== code.code);
+        if (code.code !== null) site.pins.delete(code.code);
         if (code.onDevice)
           this.emit('access_code.removed_from_device', lock.connectedAccountId, {
             deviceId: lock.deviceId,
@@ -1184,7 +1193,7 @@ export class SaltoKsWorld {
   }
 
   private assignPin(code: CodeState, site: SiteState): void {
-    const taken = new Set(site.pins);
+    const taken = site.pins;
     let pin = randomDigits(this.rng, site.pinLength);
     for (let i = 0; taken.has(pin) && i < 10_000; i++) pin = randomDigits(this.rng, site.pinLength);
     if (taken.has(pin)) {
@@ -1197,7 +1206,7 @@ export class SaltoKsWorld {
     }
     code.code = pin;
     code.isWaitingForCodeAssignment = false;
-    site.pins.push(pin);
+    site.pins.add(pin);
   }
 
   private program(code: CodeState, site: SiteState, lock: LockState): void {
@@ -1467,7 +1476,7 @@ export class SaltoKsWorld {
       faultSeq: this.faultSeq,
       saltoLockSeq: this.saltoLockSeq,
       accounts: [...this.accounts.values()].map(clone),
-      sites: [...this.sites.values()].map(clone),
+      sites: [...this.sites.values()].map((site) => ({ ...clone(site), pins: [...site.pins] })),
       hubs: [...this.hubs.values()].map(clone),
       locks: [...this.locks.values()].map(clone),
       codes: [...this.codes.values()].map(clone),
@@ -1498,13 +1507,14 @@ export class SaltoKsWorld {
     const w = created.value;
     const clone = <T>(x: unknown): T => structuredClone(x) as T;
     w.rng.setState(snapshot.rng);
-    w.nowMs = Math.max(snapshot.now, Math.min(w.clock.now(), snapshot.now));
+    w.nowMs = snapshot.now;
     w.seq = snapshot.seq;
     w.eventSeq = snapshot.eventSeq;
     w.faultSeq = snapshot.faultSeq;
     w.saltoLockSeq = snapshot.saltoLockSeq;
     for (const a of snapshot.accounts) w.accounts.set(a.connectedAccountId, clone(a));
-    for (const s of snapshot.sites as SiteState[]) w.sites.set(s.siteId, clone(s));
+    for (const s of snapshot.sites as (Omit<SiteState, 'pins'> & { pins: string[] })[])
+      w.sites.set(s.siteId, { ...clone<Omit<SiteState, 'pins'>>(s), pins: new Set(s.pins) });
     for (const h of snapshot.hubs) w.hubs.set(h.hubId, clone(h));
     for (const l of snapshot.locks as LockState[]) w.locks.set(l.deviceId, clone(l));
     for (const c of snapshot.codes as CodeState[]) w.codes.set(c.accessCodeId, clone(c));
