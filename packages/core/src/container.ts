@@ -1,0 +1,135 @@
+/**
+ * The inversify composition of @keyslot/core (subpath `@keyslot/core/container`). The only file of
+ * core that imports inversify (an optional peer dependency): the domain, ports and use cases
+ * stay framework-free and can be composed by hand just as well.
+ */
+import { Container, ContainerModule, type ServiceIdentifier } from 'inversify';
+import { AwaitPins } from './application/await-pins.js';
+import { ACCESS_POLICY as ACCESS_POLICY_SYMBOL } from './application/deps.js';
+import { GrantAccess } from './application/grant-access.js';
+import { ReconcileSite } from './application/reconcile-site.js';
+import { ReportSlotUsage } from './application/report-slot-usage.js';
+import { RevokeAccess } from './application/revoke-access.js';
+import { UnlockDoor } from './application/unlock-door.js';
+import { type AccessPolicy, DEFAULT_POLICY, parsePolicy } from './domain/policy.js';
+import { SystemClock } from './infrastructure/clock.js';
+import { InMemoryGrantStore } from './infrastructure/in-memory-grant-store.js';
+import { createConsoleLogger } from './infrastructure/logging.js';
+import { CLOCK as CLOCK_SYMBOL, type Clock } from './ports/clock.js';
+import { GRANT_STORE as GRANT_STORE_SYMBOL, type GrantStore } from './ports/grant-store.js';
+import { LOCK_GATEWAY as LOCK_GATEWAY_SYMBOL, type LockGateway } from './ports/lock-gateway.js';
+import { LOGGER as LOGGER_SYMBOL, type Logger } from './ports/logger.js';
+import { RANDOM_SOURCE as RANDOM_SOURCE_SYMBOL, type RandomSource } from './ports/random-source.js';
+
+// Typed tokens: the same `Symbol.for` values as the ports' tokens, annotated so that
+// `container.get(LOCK_GATEWAY)` is a `LockGateway` (a bare symbol would type as `unknown`).
+export const LOCK_GATEWAY: ServiceIdentifier<LockGateway> = LOCK_GATEWAY_SYMBOL;
+export const GRANT_STORE: ServiceIdentifier<GrantStore> = GRANT_STORE_SYMBOL;
+export const CLOCK: ServiceIdentifier<Clock> = CLOCK_SYMBOL;
+export const LOGGER: ServiceIdentifier<Logger> = LOGGER_SYMBOL;
+export const RANDOM_SOURCE: ServiceIdentifier<RandomSource> = RANDOM_SOURCE_SYMBOL;
+export const ACCESS_POLICY: ServiceIdentifier<AccessPolicy> = ACCESS_POLICY_SYMBOL;
+
+/** The use-case classes double as their own service identifiers: `container.get(GrantAccess)`. */
+export { AwaitPins, GrantAccess, ReconcileSite, ReportSlotUsage, RevokeAccess, UnlockDoor };
+
+type UseCase = new (deps: {
+  gateway: LockGateway;
+  store: GrantStore;
+  clock: Clock;
+  logger: Logger;
+  policy: AccessPolicy;
+}) => unknown;
+
+const USE_CASES: readonly UseCase[] = [
+  GrantAccess,
+  RevokeAccess,
+  AwaitPins,
+  UnlockDoor,
+  ReconcileSite,
+  ReportSlotUsage,
+];
+
+/**
+ * Binds every use case as a singleton, built from LOCK_GATEWAY, GRANT_STORE, CLOCK, LOGGER and
+ * ACCESS_POLICY — which the composition root (or an adapter's module) must bind.
+ */
+export const keyslotCoreModule = new ContainerModule(({ bind }) => {
+  for (const UseCaseClass of USE_CASES) {
+    bind(UseCaseClass as ServiceIdentifier<unknown>)
+      .toResolvedValue(
+        (gateway: LockGateway, store: GrantStore, clock: Clock, logger: Logger, policy: AccessPolicy) =>
+          new UseCaseClass({ gateway, store, clock, logger, policy }),
+        [LOCK_GATEWAY, GRANT_STORE, CLOCK, LOGGER, ACCESS_POLICY],
+      )
+      .inSingletonScope();
+  }
+});
+
+export interface KeyslotContainerOptions {
+  /** The provider: a `LockGateway` instance, or an adapter's `ContainerModule` that binds LOCK_GATEWAY. */
+  readonly gateway: LockGateway | ContainerModule;
+  /** Default: a new `InMemoryGrantStore`. */
+  readonly store?: GrantStore;
+  /** Default: `SystemClock` (unless the gateway module binds CLOCK, e.g. the simulator's virtual clock). */
+  readonly clock?: Clock;
+  /** Default: JSON lines on stderr, redacted. */
+  readonly logger?: Logger;
+  /** Validated with `parsePolicy`; missing fields take their defaults. Default: `DEFAULT_POLICY`. */
+  readonly policy?: Partial<AccessPolicy>;
+  /** Bound to RANDOM_SOURCE when given (adapters such as the simulator use it). */
+  readonly random?: RandomSource;
+}
+
+/** Thrown by `createKeyslotContainer` for a policy that fails `parsePolicy` (a configuration error). */
+export class InvalidPolicyError extends Error {
+  readonly code = 'invalid_policy';
+  constructor(
+    message: string,
+    readonly issues: readonly { readonly field: string; readonly message: string }[],
+  ) {
+    super(message);
+    this.name = 'InvalidPolicyError';
+  }
+}
+
+/**
+ * A ready container: the gateway (instance or module), defaults for the other ports, and
+ * `keyslotCoreModule`. Explicit options win over what the gateway module binds.
+ */
+export function createKeyslotContainer(options: KeyslotContainerOptions): Container {
+  const parsed = parsePolicy(options.policy ?? DEFAULT_POLICY);
+  if (!parsed.ok) {
+    throw new InvalidPolicyError(
+      `createKeyslotContainer: ${parsed.error.message} Fix the policy option.`,
+      parsed.error.issues,
+    );
+  }
+  const container = new Container();
+  if (options.gateway instanceof ContainerModule) {
+    container.load(options.gateway);
+    if (!container.isBound(LOCK_GATEWAY)) {
+      throw new Error(
+        'createKeyslotContainer: the gateway module did not bind LOCK_GATEWAY; bind it in the module or pass a LockGateway instance.',
+      );
+    }
+  } else {
+    container.bind(LOCK_GATEWAY).toConstantValue(options.gateway);
+  }
+  const provide = <T>(id: ServiceIdentifier<T>, given: T | undefined, fallback: () => T): void => {
+    if (given !== undefined) {
+      if (container.isBound(id)) container.unbind(id);
+      container.bind(id).toConstantValue(given);
+    } else if (!container.isBound(id)) {
+      container.bind(id).toConstantValue(fallback());
+    }
+  };
+  provide(GRANT_STORE, options.store, () => new InMemoryGrantStore());
+  provide(CLOCK, options.clock, () => new SystemClock());
+  provide(LOGGER, options.logger, () => createConsoleLogger());
+  provide(ACCESS_POLICY, options.policy === undefined ? undefined : parsed.value, () => parsed.value);
+  if (options.random !== undefined)
+    provide(RANDOM_SOURCE, options.random, () => options.random as RandomSource);
+  container.load(keyslotCoreModule);
+  return container;
+}
