@@ -158,6 +158,8 @@ describe('slot accounting', () => {
     expect(value(w.setSlotLimit(siteId, 2))).toMatchObject({ used: 2, slotLimit: 2 });
     const holding = codes.map((id) => value(w.getAccessCode(id)).holdsSlot);
     expect(holding).toEqual([true, true, false, false]);
+    // The unsubscribed codes were still being programmed: they stay unset and never reach the lock.
+    expect(value(w.getAccessCode(codes[3]!)).status).toBe('unset');
     expect(value(w.getAccessCode(codes[3]!)).errors.map((e) => e.code)).toEqual([
       'salto_site_user_not_subscribed',
     ]);

@@ -662,6 +662,8 @@ export class SaltoKsWorld {
         c.holdsSlot = false;
         site.used--;
         c.errors.push(this.notSubscribedIssue(t));
+        // Not yet on the lock: it will never be programmed now.
+        if (c.status === 'setting') c.status = 'unset';
       }
     }
     this.refreshSiteFlags(site);
