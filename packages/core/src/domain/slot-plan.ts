@@ -14,9 +14,25 @@ export interface Hold {
   readonly slots: number;
 }
 
-/** Index 0 is the null node: its aggregates are the neutral elements (sum 0, best prefix −∞). */
+// Node layout: everything about node i sits in one 64-byte block (one cache line) of a single
+// ArrayBuffer, seen through a Float64Array `f` (doubles at f[8i + …]) and an Int32Array `w`
+// (integers at w[16i + …]). Each node carries the aggregates of both its subtrees, so a query
+// walk reads one line per level and never touches the children it skips; at a million holds
+// the pool is far bigger than the CPU caches, so this is what makes queries fast. Node 0 is
+// NIL (no node).
+const KEY = 0; // f: the time point
+const DELTA = 1; // f: sum of the hold contributions at this point
+const LSUM = 2; // f: sum of DELTA over the left subtree (0 when empty)
+const LBEST = 3; // f: best prefix sum over the left subtree, in time order (−∞ when empty)
+const RSUM = 4; // f: the same for the right subtree
+const RBEST = 5; // f
+const LEFT = 12; // w: left child (earlier points)
+const RIGHT = 13; // w: right child (later points)
+const PRIO = 14; // w: treap priority (heap-ordered: a parent's is ≥ its children's)
+const REFS = 15; // w: how many hold endpoints sit on this point; the node is freed at 0
+const NODE_BYTES = 64;
 const NIL = 0;
-const INITIAL_CAPACITY = 64;
+const INITIAL_NODES = 64;
 
 /**
  * A site's slot plan: how many slots are held at every instant, for up to millions of holds.
@@ -27,41 +43,34 @@ const INITIAL_CAPACITY = 64;
  * ## How it works
  * Every hold contributes `+slots` at `from` and `−slots` at `to` (nothing when `to` is `Infinity`).
  * The distinct time points are kept in a treap (a randomised balanced binary search tree) ordered
- * by time. Each node stores, for its point `p`:
- *   - `delta[p]`   — the sum of the contributions at `p`;
- *   - `sum[x]`     — the sum of `delta` over the node's whole subtree;
- *   - `best[x]`    — the maximum prefix sum over the subtree's points in time order
- *                    (the maximum of `delta[p1]`, `delta[p1] + delta[p2]`, …), −∞ when empty.
- * Invariant, restored bottom-up after every change by `pull`:
- *   sum[x]  = sum[L] + delta[x] + sum[R]
- *   best[x] = max(best[L], sum[L] + delta[x], sum[L] + delta[x] + best[R])
- * Then `heldAt(t)` is the sum of `delta` over points `≤ t` (one root-to-leaf walk), and because
- * `held` only changes at points, the peak over `[from, to)` is
+ * by time. Node x, for its point p, stores DELTA (the sum of the contributions at p) and, for
+ * each of its subtrees, the sum of their DELTAs and their best prefix sum in time order (the
+ * maximum of d1, d1 + d2, d1 + d2 + d3, …; −∞ for an empty subtree). Writing sum(x) and
+ * best(x) for the whole subtree rooted at x, the invariant, restored bottom-up by `pull`, is
+ *   LSUM[x] = sum(L), LBEST[x] = best(L), RSUM[x] = sum(R), RBEST[x] = best(R), where
+ *   sum(x)  = LSUM[x] + DELTA[x] + RSUM[x]
+ *   best(x) = max(LBEST[x], LSUM[x] + DELTA[x], LSUM[x] + DELTA[x] + RBEST[x])
+ * `heldAt(t)` is the sum of DELTA over points ≤ t (one root-to-leaf walk). Since `held` only
+ * changes at points, the peak over `[from, to)` is
  *   heldAt(from) + max(0, best prefix sum over the points strictly inside (from, to)),
- * which two more walks compute from the subtree aggregates.
+ * computed in one descent to the highest in-range node and one walk down each range boundary,
+ * reading whole subtrees off their aggregates.
  *
  * Priorities are a hash of an insertion counter, so the structure is deterministic (no
  * `Math.random`) yet balanced in expectation whatever the order of the time points.
- * Nodes live in a struct-of-arrays pool of typed arrays with a free list, which keeps a million
- * holds at a few tens of bytes each and the hot loops free of allocation.
+ * Nodes live in one typed-array pool with a free list: a million holds take ~130 bytes each
+ * (two points of 64 bytes) plus the id map, and queries allocate nothing.
  */
 export class SlotPlan {
-  // ---- the treap of time points (struct of arrays; index 0 = NIL) ----
-  private key: Float64Array;
-  private delta: Float64Array;
-  private sum: Float64Array;
-  private best: Float64Array;
-  private left: Int32Array;
-  private right: Int32Array;
-  private prio: Uint32Array;
-  /** How many hold endpoints sit on this point; the node is freed when it drops to 0. */
-  private refs: Int32Array;
-  private nodeCount = 1; // slots used in the pool, including NIL
-  private freeNode = NIL; // free list threaded through `left`
+  /** The node pool as doubles and as 32-bit integers (same memory); see the layout above. */
+  private f: Float64Array;
+  private w: Int32Array;
+  private nodeEnd = 1; // first never-used node (NIL is node 0)
+  private freeNode = NIL; // free list threaded through LEFT
   private root = NIL;
   private counter = 0;
 
-  // ---- the holds themselves, by id (typed pool too, for memory at 10^6) ----
+  // The holds themselves, by id (typed pool too, for memory at 10^6).
   private readonly index = new Map<string, number>();
   private holdFrom: Float64Array;
   private holdTo: Float64Array;
@@ -70,18 +79,12 @@ export class SlotPlan {
   private readonly freeHolds: number[] = [];
 
   constructor(holds: Iterable<Hold> = []) {
-    this.key = new Float64Array(INITIAL_CAPACITY);
-    this.delta = new Float64Array(INITIAL_CAPACITY);
-    this.sum = new Float64Array(INITIAL_CAPACITY);
-    this.best = new Float64Array(INITIAL_CAPACITY);
-    this.left = new Int32Array(INITIAL_CAPACITY);
-    this.right = new Int32Array(INITIAL_CAPACITY);
-    this.prio = new Uint32Array(INITIAL_CAPACITY);
-    this.refs = new Int32Array(INITIAL_CAPACITY);
-    this.best[NIL] = Number.NEGATIVE_INFINITY;
-    this.holdFrom = new Float64Array(INITIAL_CAPACITY);
-    this.holdTo = new Float64Array(INITIAL_CAPACITY);
-    this.holdSlots = new Float64Array(INITIAL_CAPACITY);
+    const buffer = new ArrayBuffer(INITIAL_NODES * NODE_BYTES);
+    this.f = new Float64Array(buffer);
+    this.w = new Int32Array(buffer);
+    this.holdFrom = new Float64Array(INITIAL_NODES);
+    this.holdTo = new Float64Array(INITIAL_NODES);
+    this.holdSlots = new Float64Array(INITIAL_NODES);
     for (const h of holds) this.add(h);
   }
 
@@ -126,6 +129,8 @@ export class SlotPlan {
         `SlotPlan.add: hold "${id}" needs a positive integer number of slots, got ${slots}.`,
       );
     }
+    // Room for two new points first: the recursive insert keeps the pool in locals.
+    this.reserveNodes(2);
     const h = this.allocHold();
     this.holdFrom[h] = from;
     this.holdTo[h] = to;
@@ -152,7 +157,19 @@ export class SlotPlan {
   /** Slots held at instant `t` (holds are half-open: held at `from`, no longer at `to`). */
   heldAt(t: Instant): number {
     if (Number.isNaN(t)) throw new RangeError('SlotPlan.heldAt: the instant is NaN; pass a number.');
-    return this.prefixAtMost(t);
+    const { f, w } = this;
+    let x = this.root;
+    let acc = 0;
+    while (x !== NIL) {
+      const xf = x << 3;
+      if (f[xf + KEY]! <= t) {
+        acc += f[xf + LSUM]! + f[xf + DELTA]!;
+        x = w[(x << 4) + RIGHT]!;
+      } else {
+        x = w[(x << 4) + LEFT]!;
+      }
+    }
+    return acc;
   }
 
   /**
@@ -164,9 +181,62 @@ export class SlotPlan {
       throw new RangeError(`SlotPlan.peak: the range [${from}, ${to}) contains NaN; pass numbers.`);
     }
     if (!(to > from)) return 0;
-    const atFrom = this.prefixAtMost(from);
-    const rise = this.bestPrefixInside(from, to);
-    return rise > 0 ? atFrom + rise : atFrom;
+    const { f, w } = this;
+    // `base` collects heldAt(from): every point ≤ from that the walks step past on their left.
+    let base = 0;
+    // 1. Descend to the highest node strictly inside (from, to): all in-range nodes are below it.
+    let s = this.root;
+    while (s !== NIL) {
+      const sf = s << 3;
+      const k = f[sf + KEY]!;
+      if (k <= from) {
+        base += f[sf + LSUM]! + f[sf + DELTA]!;
+        s = w[(s << 4) + RIGHT]!;
+      } else if (k >= to) {
+        s = w[(s << 4) + LEFT]!;
+      } else {
+        break;
+      }
+    }
+    if (s === NIL) return base; // no point inside: held is constant over the range
+    // 2. Left of s: the points > from of its left subtree. Walking down, each piece found
+    //    (x, then x's right subtree) comes BEFORE what was found so far, so it is prepended.
+    let sum = 0;
+    let best = Number.NEGATIVE_INFINITY;
+    let x = w[(s << 4) + LEFT]!;
+    while (x !== NIL) {
+      const xf = x << 3;
+      const d = f[xf + DELTA]!;
+      if (f[xf + KEY]! > from) {
+        const pieceSum = d + f[xf + RSUM]!;
+        const pieceBest = Math.max(d, d + f[xf + RBEST]!);
+        best = Math.max(pieceBest, pieceSum + best);
+        sum += pieceSum;
+        x = w[(x << 4) + LEFT]!;
+      } else {
+        base += f[xf + LSUM]! + d;
+        x = w[(x << 4) + RIGHT]!;
+      }
+    }
+    // 3. s itself, appended.
+    const ds = f[(s << 3) + DELTA]!;
+    best = Math.max(best, sum + ds);
+    sum += ds;
+    // 4. Right of s: the points < to of its right subtree. Each piece (x's left subtree, then x)
+    //    comes AFTER what was found so far, so it is appended.
+    x = w[(s << 4) + RIGHT]!;
+    while (x !== NIL) {
+      const xf = x << 3;
+      if (f[xf + KEY]! < to) {
+        const upToX = f[xf + LSUM]! + f[xf + DELTA]!;
+        best = Math.max(best, sum + f[xf + LBEST]!, sum + upToX);
+        sum += upToX;
+        x = w[(x << 4) + RIGHT]!;
+      } else {
+        x = w[(x << 4) + LEFT]!;
+      }
+    }
+    return best > 0 ? base + best : base;
   }
 
   /** All holds, in no particular order (for snapshots and debugging). */
@@ -175,213 +245,179 @@ export class SlotPlan {
   }
 
   // ------------------------------------------------------------------------------------------
-  // Queries
+  // Treap maintenance. The pool only grows in `reserveNodes`, called before any recursion, so
+  // the recursive helpers may keep `this.f`/`this.w` in locals.
 
-  /** Sum of `delta` over the points `≤ t`. */
-  private prefixAtMost(t: number): number {
-    const { key, delta, sum, left, right } = this;
-    let x = this.root;
-    let acc = 0;
-    while (x !== NIL) {
-      if (key[x]! <= t) {
-        acc += sum[left[x]!]! + delta[x]!;
-        x = right[x]!;
-      } else {
-        x = left[x]!;
-      }
-    }
-    return acc;
-  }
-
-  /** The best prefix sum of the points strictly inside `(lo, hi)`, in time order (−∞ if none). */
-  private bestPrefixInside(lo: number, hi: number): number {
-    const { key, delta, sum, best, left, right } = this;
-    // 1. Find the highest node inside the range: every other in-range node is below it.
-    let s = this.root;
-    while (s !== NIL) {
-      const k = key[s]!;
-      if (k <= lo) s = right[s]!;
-      else if (k >= hi) s = left[s]!;
-      else break;
-    }
-    if (s === NIL) return Number.NEGATIVE_INFINITY;
-    // 2. Left of s: the points > lo of its left subtree. Walking down, each piece found
-    //    ([x] + x's right subtree) comes BEFORE what was found so far: prepend.
-    let lSum = 0;
-    let lBest = Number.NEGATIVE_INFINITY;
-    let x = left[s]!;
-    while (x !== NIL) {
-      if (key[x]! > lo) {
-        const r = right[x]!;
-        const pieceSum = delta[x]! + sum[r]!;
-        const pieceBest = Math.max(delta[x]!, delta[x]! + best[r]!);
-        lBest = Math.max(pieceBest, pieceSum + lBest);
-        lSum += pieceSum;
-        x = left[x]!;
-      } else {
-        x = right[x]!;
-      }
-    }
-    // 3. s itself, appended.
-    let tBest = Math.max(lBest, lSum + delta[s]!);
-    let tSum = lSum + delta[s]!;
-    // 4. Right of s: the points < hi of its right subtree. Each piece (x's left subtree + [x])
-    //    comes AFTER what was found so far: append.
-    x = right[s]!;
-    while (x !== NIL) {
-      if (key[x]! < hi) {
-        const l = left[x]!;
-        const pieceBest = Math.max(best[l]!, sum[l]! + delta[x]!);
-        const pieceSum = sum[l]! + delta[x]!;
-        tBest = Math.max(tBest, tSum + pieceBest);
-        tSum += pieceSum;
-        x = right[x]!;
-      } else {
-        x = left[x]!;
-      }
-    }
-    return tBest;
-  }
-
-  // ------------------------------------------------------------------------------------------
-  // Treap maintenance
-
-  /** Restores the invariant of node x from its children. */
+  /** Restores the invariant of node x from its children (whose own invariants hold). */
   private pull(x: number): void {
-    const { sum, best, delta } = this;
-    const l = this.left[x]!;
-    const r = this.right[x]!;
-    const upToX = sum[l]! + delta[x]!;
-    sum[x] = upToX + sum[r]!;
-    best[x] = Math.max(best[l]!, upToX, upToX + best[r]!);
+    const { f, w } = this;
+    const xf = x << 3;
+    const l = w[(x << 4) + LEFT]!;
+    const r = w[(x << 4) + RIGHT]!;
+    if (l === NIL) {
+      f[xf + LSUM] = 0;
+      f[xf + LBEST] = Number.NEGATIVE_INFINITY;
+    } else {
+      const lf = l << 3;
+      const upToL = f[lf + LSUM]! + f[lf + DELTA]!;
+      f[xf + LSUM] = upToL + f[lf + RSUM]!;
+      f[xf + LBEST] = Math.max(f[lf + LBEST]!, upToL, upToL + f[lf + RBEST]!);
+    }
+    if (r === NIL) {
+      f[xf + RSUM] = 0;
+      f[xf + RBEST] = Number.NEGATIVE_INFINITY;
+    } else {
+      const rf = r << 3;
+      const upToR = f[rf + LSUM]! + f[rf + DELTA]!;
+      f[xf + RSUM] = upToR + f[rf + RSUM]!;
+      f[xf + RBEST] = Math.max(f[rf + LBEST]!, upToR, upToR + f[rf + RBEST]!);
+    }
   }
 
   /** Adds `d` at point `k` (creating the node if needed); returns the new subtree root. */
-  private insert(t: number, k: number, d: number): number {
-    if (t === NIL) return this.allocNode(k, d);
-    const kt = this.key[t]!;
-    if (k === kt) {
-      this.delta[t]! += d;
-      this.refs[t]! += 1;
-    } else if (k < kt) {
-      const c = this.insert(this.left[t]!, k, d);
-      this.left[t] = c;
-      if (this.prio[c]! > this.prio[t]!) return this.rotateRight(t);
+  private insert(x: number, k: number, d: number): number {
+    if (x === NIL) return this.allocNode(k, d);
+    const { f, w } = this;
+    const xw = x << 4;
+    const kx = f[(x << 3) + KEY]!;
+    if (k === kx) {
+      f[(x << 3) + DELTA]! += d;
+      w[xw + REFS]! += 1;
+    } else if (k < kx) {
+      const c = this.insert(w[xw + LEFT]!, k, d);
+      w[xw + LEFT] = c;
+      if (w[(c << 4) + PRIO]! > w[xw + PRIO]!) return this.rotateRight(x);
     } else {
-      const c = this.insert(this.right[t]!, k, d);
-      this.right[t] = c;
-      if (this.prio[c]! > this.prio[t]!) return this.rotateLeft(t);
+      const c = this.insert(w[xw + RIGHT]!, k, d);
+      w[xw + RIGHT] = c;
+      if (w[(c << 4) + PRIO]! > w[xw + PRIO]!) return this.rotateLeft(x);
     }
-    this.pull(t);
-    return t;
+    this.pull(x);
+    return x;
   }
 
   /** Takes `d` back from point `k` (which must exist); frees the node when nothing refers to it. */
-  private erase(t: number, k: number, d: number): number {
-    if (t === NIL) throw new Error(`SlotPlan: internal error, time point ${k} is missing from the tree.`);
-    const kt = this.key[t]!;
-    if (k === kt) {
-      this.delta[t]! -= d;
-      this.refs[t]! -= 1;
-      if (this.refs[t]! === 0) {
-        const merged = this.merge(this.left[t]!, this.right[t]!);
-        this.releaseNode(t);
+  private erase(x: number, k: number, d: number): number {
+    if (x === NIL) throw new Error(`SlotPlan: internal error, time point ${k} is missing from the tree.`);
+    const { f, w } = this;
+    const xw = x << 4;
+    const kx = f[(x << 3) + KEY]!;
+    if (k === kx) {
+      f[(x << 3) + DELTA]! -= d;
+      w[xw + REFS]! -= 1;
+      if (w[xw + REFS]! === 0) {
+        const merged = this.merge(w[xw + LEFT]!, w[xw + RIGHT]!);
+        this.releaseNode(x);
         return merged;
       }
-    } else if (k < kt) {
-      this.left[t] = this.erase(this.left[t]!, k, d);
+    } else if (k < kx) {
+      w[xw + LEFT] = this.erase(w[xw + LEFT]!, k, d);
     } else {
-      this.right[t] = this.erase(this.right[t]!, k, d);
+      w[xw + RIGHT] = this.erase(w[xw + RIGHT]!, k, d);
     }
-    this.pull(t);
-    return t;
+    this.pull(x);
+    return x;
   }
 
   /** Joins two treaps where every key of `a` is below every key of `b`. */
   private merge(a: number, b: number): number {
     if (a === NIL) return b;
     if (b === NIL) return a;
-    if (this.prio[a]! > this.prio[b]!) {
-      this.right[a] = this.merge(this.right[a]!, b);
+    const w = this.w;
+    if (w[(a << 4) + PRIO]! > w[(b << 4) + PRIO]!) {
+      w[(a << 4) + RIGHT] = this.merge(w[(a << 4) + RIGHT]!, b);
       this.pull(a);
       return a;
     }
-    this.left[b] = this.merge(a, this.left[b]!);
+    w[(b << 4) + LEFT] = this.merge(a, w[(b << 4) + LEFT]!);
     this.pull(b);
     return b;
   }
 
-  /** t's left child becomes the subtree root (children of t already pulled). */
-  private rotateRight(t: number): number {
-    const l = this.left[t]!;
-    this.left[t] = this.right[l]!;
-    this.right[l] = t;
-    this.pull(t);
+  /** x's left child becomes the subtree root. */
+  private rotateRight(x: number): number {
+    const w = this.w;
+    const l = w[(x << 4) + LEFT]!;
+    w[(x << 4) + LEFT] = w[(l << 4) + RIGHT]!;
+    w[(l << 4) + RIGHT] = x;
+    this.pull(x);
     this.pull(l);
     return l;
   }
 
-  private rotateLeft(t: number): number {
-    const r = this.right[t]!;
-    this.right[t] = this.left[r]!;
-    this.left[r] = t;
-    this.pull(t);
+  /** x's right child becomes the subtree root. */
+  private rotateLeft(x: number): number {
+    const w = this.w;
+    const r = w[(x << 4) + RIGHT]!;
+    w[(x << 4) + RIGHT] = w[(r << 4) + LEFT]!;
+    w[(r << 4) + LEFT] = x;
+    this.pull(x);
     this.pull(r);
     return r;
   }
 
+  /** Makes sure `count` nodes can be allocated without growing the pool. */
+  private reserveNodes(count: number): void {
+    let free = 0;
+    for (let x = this.freeNode; x !== NIL && free < count; x = this.w[(x << 4) + LEFT]!) free++;
+    const needed = this.nodeEnd + count - free;
+    const capacity = this.f.length >> 3;
+    if (needed <= capacity) return;
+    let size = capacity * 2;
+    while (size < needed) size *= 2;
+    // Node ids are shifted left by 4 to index `w`: stay within int32.
+    if (size > 1 << 26) throw new RangeError('SlotPlan: more than 2^26 time points; split the plan.');
+    const buffer = new ArrayBuffer(size * NODE_BYTES);
+    new Uint8Array(buffer).set(new Uint8Array(this.f.buffer));
+    this.f = new Float64Array(buffer);
+    this.w = new Int32Array(buffer);
+  }
+
   private allocNode(k: number, d: number): number {
+    const { f, w } = this;
     let x = this.freeNode;
     if (x !== NIL) {
-      this.freeNode = this.left[x]!;
+      this.freeNode = w[(x << 4) + LEFT]!;
     } else {
-      if (this.nodeCount === this.key.length) this.growNodes();
-      x = this.nodeCount++;
+      x = this.nodeEnd++;
     }
-    this.key[x] = k;
-    this.delta[x] = d;
-    this.sum[x] = d;
-    this.best[x] = d;
-    this.left[x] = NIL;
-    this.right[x] = NIL;
-    this.refs[x] = 1;
-    this.prio[x] = hash32(++this.counter);
+    const xf = x << 3;
+    const xw = x << 4;
+    f[xf + KEY] = k;
+    f[xf + DELTA] = d;
+    f[xf + LSUM] = 0;
+    f[xf + LBEST] = Number.NEGATIVE_INFINITY;
+    f[xf + RSUM] = 0;
+    f[xf + RBEST] = Number.NEGATIVE_INFINITY;
+    w[xw + LEFT] = NIL;
+    w[xw + RIGHT] = NIL;
+    w[xw + PRIO] = hash32(++this.counter) | 0;
+    w[xw + REFS] = 1;
     return x;
   }
 
   private releaseNode(x: number): void {
-    this.right[x] = NIL;
-    this.left[x] = this.freeNode;
+    this.w[(x << 4) + RIGHT] = NIL;
+    this.w[(x << 4) + LEFT] = this.freeNode;
     this.freeNode = x;
-  }
-
-  private growNodes(): void {
-    const n = this.key.length * 2;
-    this.key = grow(this.key, new Float64Array(n));
-    this.delta = grow(this.delta, new Float64Array(n));
-    this.sum = grow(this.sum, new Float64Array(n));
-    this.best = grow(this.best, new Float64Array(n));
-    this.left = grow(this.left, new Int32Array(n));
-    this.right = grow(this.right, new Int32Array(n));
-    this.prio = grow(this.prio, new Uint32Array(n));
-    this.refs = grow(this.refs, new Int32Array(n));
   }
 
   private allocHold(): number {
     const reused = this.freeHolds.pop();
     if (reused !== undefined) return reused;
     if (this.holdCount === this.holdFrom.length) {
-      const n = this.holdFrom.length * 2;
-      this.holdFrom = grow(this.holdFrom, new Float64Array(n));
-      this.holdTo = grow(this.holdTo, new Float64Array(n));
-      this.holdSlots = grow(this.holdSlots, new Float64Array(n));
+      const size = this.holdFrom.length * 2;
+      this.holdFrom = grow(this.holdFrom, size);
+      this.holdTo = grow(this.holdTo, size);
+      this.holdSlots = grow(this.holdSlots, size);
     }
     return this.holdCount++;
   }
 }
 
-function grow<T extends Float64Array | Int32Array | Uint32Array>(from: T, to: T): T {
-  to.set(from as never);
+function grow(from: Float64Array, size: number): Float64Array {
+  const to = new Float64Array(size);
+  to.set(from);
   return to;
 }
 
