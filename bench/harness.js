@@ -94,9 +94,8 @@ function measure(op, ms, cursor) {
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
-  return s.length % 2
-    ? /** @type {number} */ (s[m])
-    : /** @type {number} */ ((s[m - 1]) + /** @type {number} */ (s[m])) / 2;
+  const hi = s[m] ?? Number.NaN;
+  return s.length % 2 ? hi : ((s[m - 1] ?? Number.NaN) + hi) / 2;
 }
 
 /**
