@@ -137,7 +137,9 @@ export function deviceJson(d: DeviceView, site: SiteRecord | undefined): Json {
 
 /**
  * A managed access code. Its `errors` carry the code's own errors (`is_access_code_error`) and,
- * as Seam does, the errors of its device.
+ * as Seam does, its device's own errors (e.g. `hub_disconnected`). Account-level errors copied
+ * onto devices (`salto_ks_subscription_limit_exceeded`) are not repeated on codes: a code that
+ * holds its slot is fine even when its site is full, and only the refused code says so.
  */
 export function accessCodeJson(c: AccessCodeRecord, device: DeviceView | undefined): Json {
   return {
@@ -160,7 +162,7 @@ export function accessCodeJson(c: AccessCodeRecord, device: DeviceView | undefin
         is_access_code_error: true,
         created_at: iso(e.createdAt),
       })),
-      ...(device?.errors ?? []).map(deviceErrorJson),
+      ...(device?.errors ?? []).filter((e) => e.isDeviceError).map(deviceErrorJson),
     ],
     warnings: c.warnings.map(warningJson),
     is_managed: true,
