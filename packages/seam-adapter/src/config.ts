@@ -36,6 +36,12 @@ export interface SeamAdapterOptions {
    * (above 80 % of the limit); below that the limit is unknown to Seam's API.
    */
   readonly siteSlotLimits?: Readonly<Record<string, number>>;
+  /**
+   * Slot limit of a site when Seam reports none, looked up on every call (e.g. from your own
+   * database, so a changed plan needs no new adapter). Wins over `siteSlotLimits`; return
+   * `undefined` when you do not know.
+   */
+  readonly slotLimitFor?: (siteId: string) => number | undefined;
   /** Slot limit for sites not in `siteSlotLimits` when Seam reports none. Default: none (unknown). */
   readonly defaultSiteSlotLimit?: number;
   /** Time zone of sites whose devices carry none (default `UTC`). */
@@ -72,6 +78,7 @@ export interface ResolvedSeamAdapterOptions {
   readonly fetch: FetchLike;
   readonly connectedAccountId: string | undefined;
   readonly siteSlotLimits: Readonly<Record<string, number>>;
+  readonly slotLimitFor: ((siteId: string) => number | undefined) | undefined;
   readonly defaultSiteSlotLimit: number | undefined;
   readonly defaultTimeZone: string;
   readonly slotLeadTimeMs: number;
@@ -137,6 +144,11 @@ const optionsSchema = z.object({
   siteSlotLimits: z
     .record(z.string(), nonNegInt, { error: 'must map site ids to non-negative integers' })
     .optional(),
+  slotLimitFor: z
+    .custom<(siteId: string) => number | undefined>((f) => typeof f === 'function', {
+      error: 'must be a function (siteId) => limit | undefined',
+    })
+    .optional(),
   defaultSiteSlotLimit: nonNegInt.optional(),
   defaultTimeZone: z
     .string()
@@ -192,6 +204,7 @@ export function resolveSeamAdapterOptions(input: unknown): ResolvedSeamAdapterOp
     fetch: o.fetch ?? defaultFetch,
     connectedAccountId: o.connectedAccountId,
     siteSlotLimits: o.siteSlotLimits ?? {},
+    slotLimitFor: o.slotLimitFor,
     defaultSiteSlotLimit: o.defaultSiteSlotLimit,
     defaultTimeZone: o.defaultTimeZone ?? 'UTC',
     slotLeadTimeMs: o.slotLeadTimeMs ?? DEFAULT_SLOT_LEAD_TIME_MS,

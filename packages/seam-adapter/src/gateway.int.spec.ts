@@ -135,6 +135,12 @@ describe('reading locks and sites', () => {
         subscribed_site_user_count: 9,
         site_user_subscription_limit: 10,
       },
+      {
+        site_id: 'site-2',
+        site_name: 'Annex',
+        subscribed_site_user_count: 5,
+        site_user_subscription_limit: 5,
+      },
     ];
     const scope = seam();
     accounts(scope, [
@@ -143,16 +149,26 @@ describe('reading locks and sites', () => {
           {
             warning_code: 'salto_ks_subscription_limit_almost_reached',
             message: 'almost',
-            salto_ks_metadata: { sites },
+            salto_ks_metadata: { sites: sites.slice(0, 1) },
+          },
+        ],
+        errors: [
+          {
+            error_code: 'salto_ks_subscription_limit_exceeded',
+            message: 'full',
+            salto_ks_metadata: { sites: sites.slice(1) },
           },
         ],
       }),
     ]);
     scope.post('/devices/list').reply(200, {
       devices: [
-        saltoDevice('dev-1', {}, { has_custom_pin_subscription: true }),
-        // No site_id on this one (older Seam): the account's notices name exactly one site, so it is that one.
-        withoutSite(saltoDevice('dev-2', { location: { timezone: 'Europe/Madrid' } })),
+        saltoDevice(
+          'dev-1',
+          { location: { location_name: 'x', timezone: 'Europe/Madrid' } },
+          { has_custom_pin_subscription: true },
+        ),
+        saltoDevice('dev-2', {}, { site_id: 'site-2', site_name: 'Annex' }),
       ],
       pagination: page(null),
       ok: true,
@@ -168,12 +184,25 @@ describe('reading locks and sites', () => {
           slotLeadTimeMs: 72 * 3_600_000,
           hasCustomPinSubscription: true,
         },
+        {
+          id: 'site-2',
+          name: 'Annex',
+          slotLimit: 5,
+          timeZone: 'UTC',
+          slotLeadTimeMs: 72 * 3_600_000,
+          hasCustomPinSubscription: false,
+        },
       ],
     });
   });
 
   it('falls back to the connected account as the site, with a configured limit and default time zone', async () => {
-    const { gateway } = makeGateway({ siteSlotLimits: { [ACCOUNT]: 40 }, defaultTimeZone: 'Europe/Lisbon' });
+    let planLimit = 40;
+    const { gateway } = makeGateway({
+      siteSlotLimits: { [ACCOUNT]: 7 },
+      slotLimitFor: (id) => (id === ACCOUNT ? planLimit : undefined),
+      defaultTimeZone: 'Europe/Lisbon',
+    });
     const scope = seam();
     accounts(scope);
     scope
@@ -192,6 +221,14 @@ describe('reading locks and sites', () => {
         },
       ],
     });
+    // slotLimitFor is asked on every call (a plan change needs no new adapter).
+    planLimit = 45;
+    accounts(scope);
+    scope
+      .post('/devices/list')
+      .reply(200, { devices: [withoutSite(saltoDevice('dev-1'))], pagination: page(null), ok: true });
+    const again = await gateway.listSites();
+    expect(again.ok && again.value[0]?.slotLimit).toBe(45);
   });
 
   it('reports slot usage from Seam’s subscription-limit error counts', async () => {

@@ -182,9 +182,7 @@ export class SeamLockGateway implements LockGateway {
   async listLocks(siteId?: SiteId): Promise<Result<readonly Lock[], GatewayFailure>> {
     const src = await this.sources('list locks');
     if (!src.ok) return src;
-    const locks = src.value.devices.map((d) =>
-      toLock(d, siteIdOf(d, src.value.accounts.get(d.connected_account_id))),
-    );
+    const locks = src.value.devices.map((d) => toLock(d, siteIdOf(d)));
     return ok(siteId === undefined ? locks : locks.filter((l) => l.siteId === siteId));
   }
 
@@ -192,9 +190,7 @@ export class SeamLockGateway implements LockGateway {
     const action = `read lock ${lockId}`;
     const dev = await this.device(lockId, action);
     if (!dev.ok) return dev;
-    const account = await this.account(dev.value.connected_account_id, action);
-    if (!account.ok) return account;
-    return ok(toLock(dev.value, siteIdOf(dev.value, account.value ?? undefined)));
+    return ok(toLock(dev.value, siteIdOf(dev.value)));
   }
 
   // ---------------------------------------------------------------- access codes
@@ -485,8 +481,12 @@ export class SeamLockGateway implements LockGateway {
   }
 
   private slotLimitOf(d: SiteDraft): Result<number, GatewayFailure> {
+    const configured = this.opts.slotLimitFor?.(d.id);
     const limit =
       d.reported?.site_user_subscription_limit ??
+      (configured !== undefined && Number.isInteger(configured) && configured >= 0
+        ? configured
+        : undefined) ??
       this.opts.siteSlotLimits[d.id] ??
       this.opts.defaultSiteSlotLimit;
     if (limit !== undefined) return ok(limit);
@@ -495,7 +495,7 @@ export class SeamLockGateway implements LockGateway {
       providerCode: 'slot_limit_unknown',
       message:
         `The slot limit of Salto KS site ${d.id} ("${d.name}") is unknown: Seam reports it only once the site is above 80 % of it. ` +
-        `Configure it with the siteSlotLimits option ({ "${d.id}": <limit> }) or defaultSiteSlotLimit.`,
+        `Configure it with the siteSlotLimits option ({ "${d.id}": <limit> }), slotLimitFor or defaultSiteSlotLimit.`,
     });
   }
 

@@ -87,17 +87,12 @@ export function reportedSiteCounts(account: WireConnectedAccount): Map<SiteId, S
 }
 
 /**
- * The site a device belongs to: `salto_ks_metadata.site_id`; else, when its account's notices name
- * exactly one site, that one; else the connected account itself stands for one site.
+ * The site a device belongs to: `salto_ks_metadata.site_id` (Seam since 2026-02); without it the
+ * connected account itself stands for one site. Never guessed from other data, so a lock's site
+ * id is stable whatever notices the account carries.
  */
-export function siteIdOf(d: WireDevice, account: WireConnectedAccount | undefined): SiteId {
-  const meta = saltoMeta(d);
-  if (meta?.site_id) return meta.site_id;
-  if (account) {
-    const reported = [...reportedSiteCounts(account).keys()];
-    if (reported.length === 1) return reported[0]!;
-  }
-  return d.connected_account_id;
+export function siteIdOf(d: WireDevice): SiteId {
+  return saltoMeta(d)?.site_id ?? d.connected_account_id;
 }
 
 export function hubLinkOf(d: WireDevice): HubLink {
@@ -176,7 +171,7 @@ export function toSiteDrafts(src: SiteSources, defaultTimeZone: string): SiteDra
   }
   for (const dev of src.devices) {
     const account = src.accounts.get(dev.connected_account_id);
-    const siteId = siteIdOf(dev, account);
+    const siteId = siteIdOf(dev);
     const d = draft(siteId);
     const meta = saltoMeta(dev);
     d.name ??= meta?.site_name ?? (siteId === dev.connected_account_id ? account?.display_name : undefined);
