@@ -1,0 +1,63 @@
+import { SystemClock } from '@keyslot/core';
+import { isSeamHttpApiError, isSeamHttpUnauthorizedError, SeamHttp } from '@seamapi/http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seamSdkExample } from './seam-sdk.example.js';
+import { startTestServer, TEST_KEY, type TestServer } from './test-server.test-helpers.js';
+
+/**
+ * Seam's official JavaScript client (@seamapi/http 1.102.0) pointed at the simulator, on a real
+ * clock with short Salto delays so the SDK's own polling finishes quickly.
+ */
+
+let t: TestServer;
+beforeAll(async () => {
+  const fast = [20, 80] as const;
+  t = await startTestServer({
+    clock: new SystemClock(),
+    config: {
+      timings: { pinAssignmentMs: fast, programmingMs: fast, removalMs: fast, unlockMs: fast, relockMs: 100 },
+    },
+  });
+});
+afterAll(async () => {
+  await t.close();
+});
+
+describe('Seam JavaScript SDK against the simulator', () => {
+  it('runs the README example: lists locks, reads a generated PIN, hits the slot limit, unlocks, gets typed errors', async () => {
+    const lines: string[] = [];
+    const summary = await seamSdkExample(t.url, TEST_KEY, (l) => lines.push(l));
+    expect(summary.lockCount).toBe(8);
+    expect(summary.pin).toMatch(/^\d{6}$/);
+    expect(summary.refused?.error_code).toBe('salto_site_user_not_subscribed');
+    expect(summary.unlockStatus).toBe('success');
+    expect(summary.errors).toHaveLength(3);
+    expect(summary.errors[0]).toMatch(/^invalid_input: /);
+    expect(summary.errors[1]).toMatch(/^remote_unlock_not_supported \(HTTP 400, request [0-9a-f-]{36}\)$/);
+    expect(summary.errors[2]).toBe('unlock failed: hub_disconnected');
+    expect(lines.join('\n')).not.toContain(summary.pin as string);
+  });
+
+  it('pages with the SDK paginator and maps 401 and 404 to typed errors', async () => {
+    const seam = SeamHttp.fromApiKey(TEST_KEY, { endpoint: t.url });
+    const pages = seam.createPaginator(seam.devices.list({ limit: 3 }));
+    const all = await pages.flattenToArray();
+    expect(all.map((d) => d.device_id).sort()).toEqual(Object.values(t.ids.locks).sort());
+
+    const gone = await seam.accessCodes.get({ access_code_id: '00000000-0000-4000-8000-000000000000' }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(isSeamHttpApiError(gone) && gone.code).toBe('access_code_not_found');
+
+    const wrongKey = SeamHttp.fromApiKey('seam_wrong_key_123', { endpoint: t.url });
+    const unauthorized = await wrongKey.devices.list().then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(isSeamHttpUnauthorizedError(unauthorized)).toBe(true);
+
+    const account = await seam.connectedAccounts.get({ connected_account_id: t.ids.connectedAccountId });
+    expect(account.account_type).toBe('salto_ks');
+  });
+});
