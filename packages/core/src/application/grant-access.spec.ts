@@ -226,6 +226,18 @@ describe('GrantAccess', () => {
     expect(ourCodes(w)).toEqual([]);
   });
 
+  it('serializes concurrent grants on one site: the plan, not Salto, refuses the one that does not fit', async () => {
+    const w = makeWorld({ site: { slotLimit: 2 } });
+    const [a, b] = await Promise.all([
+      w.grant.execute(request({ key: 'a' })),
+      w.grant.execute(request({ key: 'b' })),
+    ]);
+    expect(a).toMatchObject({ ok: true, value: { code: 'granted' } });
+    expect(b).toMatchObject({ ok: false, error: { code: 'slot_limit_reached', detectedBy: 'plan' } });
+    expect(w.gateway.count('createAccessCode')).toBe(2);
+    expect(ourCodes(w, 'b')).toEqual([]);
+  });
+
   it('logs structured events without PINs', async () => {
     const w = makeWorld();
     await w.grant.execute(request());

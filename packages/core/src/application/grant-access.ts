@@ -3,7 +3,7 @@ import { type Grant, type GrantKey, type GrantRequest, parseGrantRequest } from 
 import type { Lock, LockId } from '../domain/lock.js';
 import { decideGrant, type GrantApproval, type GrantRefusal } from '../domain/policy.js';
 import { err, type InvalidInput, ok, type Result } from '../domain/result.js';
-import type { Site } from '../domain/site.js';
+import type { Site, SiteId } from '../domain/site.js';
 import { planForGrants } from '../domain/slot-plan.js';
 import { sameWindow } from '../domain/time.js';
 import type { GatewayFailure } from '../ports/lock-gateway.js';
@@ -111,7 +111,7 @@ export class GrantAccess {
       return parsed;
     }
     const req = parsed.value;
-    const result = await this.grant(req);
+    const result = await this.serialized(req.siteId, () => this.grant(req));
     if (result.ok) {
       logger.log('info', 'grant done', {
         outcome: result.value.code,
@@ -132,6 +132,25 @@ export class GrantAccess {
       });
     }
     return result;
+  }
+
+  /**
+   * Grants on one site run one at a time in this process, so two concurrent requests cannot both
+   * pass the plan for the last slot. (Across processes the provider's own refusal at the limit,
+   * handled by rolling back, is the backstop.)
+   */
+  private readonly siteQueues = new Map<SiteId, Promise<unknown>>();
+
+  private async serialized<T>(siteId: SiteId, run: () => Promise<T>): Promise<T> {
+    const previous = this.siteQueues.get(siteId) ?? Promise.resolve();
+    const current = previous.then(run, run);
+    const settled = current.catch(() => undefined);
+    this.siteQueues.set(siteId, settled);
+    try {
+      return await current;
+    } finally {
+      if (this.siteQueues.get(siteId) === settled) this.siteQueues.delete(siteId);
+    }
   }
 
   private async grant(req: GrantRequest): Promise<GrantAccessResult> {
