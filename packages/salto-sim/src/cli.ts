@@ -133,6 +133,18 @@ async function serve(o: ServeOptions): Promise<number> {
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
+    // Under `pnpm start` a SIGTERM to pnpm is not forwarded: when the package-manager parent
+    // goes away, stop as if signalled instead of lingering with the port taken.
+    if (process.env['npm_lifecycle_event'] !== undefined) {
+      const parent = process.ppid;
+      const watchdog = setInterval(() => {
+        if (process.ppid !== parent) {
+          clearInterval(watchdog);
+          stop('SIGTERM');
+        }
+      }, 500);
+      watchdog.unref();
+    }
   });
 }
 
