@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod/v4';
-import type { AccessCodeRecord, DeviceView, SimFailure, SimResult, SiteView } from '../world/types.js';
+import type {
+  AccessCodeRecord,
+  DeviceView,
+  SimFailure,
+  SimOperation,
+  SimResult,
+  SiteView,
+} from '../world/types.js';
 import type { Route, RouteContext } from './http.js';
 import { paginate } from './pagination.js';
 import { type ErrorReply, failure, invalidParam, type Reply, success } from './reply.js';
@@ -45,6 +52,18 @@ function withParams<S extends z.ZodType>(
   return (ctx: RouteContext): Reply | Promise<Reply> => {
     const p = parseParams(schema, ctx.params);
     return p.ok ? fn(p.value, ctx) : p.error;
+  };
+}
+
+/**
+ * Applies an injected latency fault (`/_sim/faults` kind `latency`) before the world call. The
+ * delay is wall-clock time whatever the world's clock: it simulates a slow network, not Salto.
+ */
+function withLatency(state: SimState, op: SimOperation, handle: Route['handle']): Route['handle'] {
+  return async (ctx) => {
+    const ms = state.world.takeLatency(op);
+    if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+    return handle(ctx);
   };
 }
 
@@ -140,7 +159,31 @@ function webviewJson(state: SimState, w: ConnectWebviewRecord, baseUrl: string):
   };
 }
 
+/** The world operation behind each Seam route, for latency faults. */
+const OPERATION_OF: Readonly<Record<string, SimOperation>> = {
+  '/devices/list': 'list_devices',
+  '/devices/get': 'get_device',
+  '/locks/list': 'list_devices',
+  '/locks/get': 'get_device',
+  '/locks/unlock_door': 'unlock_door',
+  '/action_attempts/get': 'get_action_attempt',
+  '/access_codes/create': 'create_access_code',
+  '/access_codes/list': 'list_access_codes',
+  '/access_codes/get': 'get_access_code',
+  '/access_codes/delete': 'delete_access_code',
+  '/connected_accounts/list': 'list_connected_accounts',
+  '/connected_accounts/get': 'get_connected_account',
+  '/events/list': 'list_events',
+};
+
 export function seamRoutes(state: SimState): Route[] {
+  return routes(state).map((r) => {
+    const op = OPERATION_OF[r.path];
+    return op ? { ...r, handle: withLatency(state, op, r.handle) } : r;
+  });
+}
+
+function routes(state: SimState): Route[] {
   const world = () => state.world;
   const origin = (ctx: RouteContext) => new URL(ctx.routeUrl).origin;
 

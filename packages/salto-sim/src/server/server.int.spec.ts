@@ -393,6 +393,11 @@ describe('simulator controls', () => {
       'salto_ks_privacy_mode',
     );
 
+    await t.call('/_sim/faults', { kind: 'latency', latency_ms: 30, operations: ['get_device'] });
+    expect((await t.call('/_sim/faults/list')).body.faults).toHaveLength(1);
+    expect((await t.call('/devices/get', { device_id: t.ids.locks.gym })).status).toBe(200);
+    expect((await t.call('/_sim/faults/list')).body.faults).toEqual([]);
+
     await t.call('/_sim/faults', { kind: 'server_error', status: 503, operations: ['list_devices'] });
     const failed = await t.call('/devices/list');
     expect(failed.status).toBe(503);
