@@ -5,12 +5,13 @@
 //   node bench/run.js slot-plan     # only matching files (after a build)
 //   BENCH_ROUNDS=9 BENCH_ROUND_MS=300 node bench/run.js   # more, longer rounds
 //   node bench/run.js --check       # exit 1 if a case misses its target ratio
+//   BENCH_QUICK=1 pnpm bench        # smoke run: small sizes, 3 short rounds (seconds, numbers rough)
 
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { formatTable, runBenchmark, sinkValue } from './harness.js';
+import { formatNotes, formatTable, runBenchmark, sinkValue } from './harness.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -31,7 +32,12 @@ function envInt(name, fallback) {
 const args = process.argv.slice(2);
 const check = args.includes('--check');
 const filters = args.filter((a) => !a.startsWith('--'));
-const options = { rounds: envInt('BENCH_ROUNDS', 7), roundMs: envInt('BENCH_ROUND_MS', 150) };
+const quick = process.env['BENCH_QUICK'] === '1';
+const options = {
+  rounds: envInt('BENCH_ROUNDS', quick ? 3 : 7),
+  roundMs: envInt('BENCH_ROUND_MS', quick ? 50 : 150),
+  quick,
+};
 
 const dir = join(here, 'benchmarks');
 const files = readdirSync(dir)
@@ -49,13 +55,15 @@ const started = performance.now();
 for (const file of files) {
   /** @type {{ default: import('./harness.js').Benchmark }} */
   const mod = await import(pathToFileURL(join(dir, file)).href);
-  results.push(...runBenchmark(mod.default, options, (line) => console.error(line)));
+  results.push(...(await runBenchmark(mod.default, options, (line) => console.error(line))));
 }
 const totalMs = performance.now() - started;
 
 console.log(`\n${formatTable(results)}\n`);
+const notes = formatNotes(results);
+if (notes !== '') console.log(`${notes}\n`);
 console.log(
-  `${results.length} cases, ${options.rounds} alternated rounds of ${options.roundMs} ms per side, ${(totalMs / 1000).toFixed(1)} s total.`,
+  `${results.length} figures, ${options.rounds} alternated rounds each (in-process rounds ${options.roundMs} ms per side)${quick ? ', QUICK smoke run: sizes reduced, numbers rough' : ''}, ${(totalMs / 1000).toFixed(1)} s total.`,
 );
 
 const cpu = cpus()[0];
