@@ -1,0 +1,163 @@
+/**
+ * Embedding keyslot in an application: core's use cases + the Seam adapter, composed with
+ * inversify. Grants a guest access to a door, waits for Salto's PIN, opens the door remotely,
+ * reports slot usage and revokes the grant.
+ *
+ * By default it starts the Salto KS simulator's Seam-compatible server on 127.0.0.1 (ephemeral
+ * port) and talks to it over HTTP, so it runs offline. With SEAM_API_KEY and SEAM_ENDPOINT set it
+ * talks to that endpoint instead (Seam itself, or a simulator started with `pnpm start`);
+ * KEYSLOT_SITE_SLOT_LIMIT gives the slot limit Seam does not report below 80 %.
+ *
+ *   pnpm build && pnpm --filter @keyslot/seam-adapter example
+ */
+import type { Clock, Lock, Logger } from '@keyslot/core';
+import { createConsoleLogger, SystemClock } from '@keyslot/core';
+import {
+  AwaitPins,
+  createKeyslotContainer,
+  GrantAccess,
+  ReportSlotUsage,
+  RevokeAccess,
+  UnlockDoor,
+} from '@keyslot/core/container';
+import { SaltoKsWorld, startSimServer } from '@keyslot/salto-sim';
+import {
+  SEAM_LOCK_GATEWAY,
+  type SeamAdapterOptions,
+  seamAdapterModule,
+  seamOptionsFromEnv,
+} from '@keyslot/seam-adapter';
+
+export interface ExampleSummary {
+  readonly target: 'simulator' | 'seam';
+  readonly siteId: string;
+  readonly lockId: string;
+  readonly pinLength: number;
+  readonly unlock: string;
+  readonly slotsUsedWhileGranted: number;
+  readonly revoked: string;
+}
+
+export interface ExampleOptions {
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Where the example prints (never a PIN). */
+  readonly print?: (line: string) => void;
+  /** Shared by keyslot and the simulator; default the real clock. Tests pass a virtual one. */
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+}
+
+const must = <T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }, what: string): T => {
+  if (!r.ok) throw new Error(`${what}: ${r.error.message}`);
+  return r.value;
+};
+
+/** A one-site Salto KS world behind the simulator's Seam-compatible server. */
+async function startSimulator(clock: Clock) {
+  const world = new SaltoKsWorld({ seed: 42, clock });
+  const account = must(world.addConnectedAccount({ displayName: 'Casa Sol (simulated)' }), 'account');
+  const site = must(
+    world.addSite({
+      connectedAccountId: account.connectedAccountId,
+      siteName: 'Casa Sol',
+      slotLimit: 10,
+      timeZone: 'Europe/Madrid',
+    }),
+    'site',
+  );
+  const hub = must(world.addHub({ siteId: site.siteId, name: 'IQ Lobby' }), 'hub');
+  must(world.addLock({ hubId: hub.hubId, name: 'FRONT DOOR', lockType: 'wall_reader_pin' }), 'lock');
+  const apiKey = 'seam_keyslot_example_key';
+  const server = await startSimServer({ world, apiKey });
+  return { server, apiKey, slotLimit: site.slotLimit };
+}
+
+export async function runExample(options: ExampleOptions = {}): Promise<ExampleSummary> {
+  const env = options.env ?? process.env;
+  const print = options.print ?? ((line: string) => console.log(line));
+  const clock = options.clock ?? new SystemClock();
+  const useSeam = Boolean(env['SEAM_API_KEY'] && env['SEAM_ENDPOINT']);
+  const sim = useSeam ? null : await startSimulator(clock);
+  try {
+    const limit = sim ? sim.slotLimit : Number(env['KEYSLOT_SITE_SLOT_LIMIT'] ?? Number.NaN);
+    const adapterOptions: SeamAdapterOptions = sim
+      ? { apiKey: sim.apiKey, endpoint: sim.server.url }
+      : seamOptionsFromEnv(env);
+    const container = createKeyslotContainer({
+      gateway: seamAdapterModule({
+        ...adapterOptions,
+        ...(Number.isInteger(limit) ? { defaultSiteSlotLimit: limit } : {}),
+      }),
+      clock,
+      logger: options.logger ?? createConsoleLogger('warn'),
+    });
+    print(`keyslot → ${sim ? `simulator at ${sim.server.url}` : `Seam at ${adapterOptions.endpoint}`}`);
+
+    // Pick a site and a door that can take PINs and open remotely.
+    const seam = container.get(SEAM_LOCK_GATEWAY);
+    const site = must(await seam.listSites(), 'listSites')[0];
+    if (!site)
+      throw new Error('No Salto KS site in this Seam workspace: connect one with a Connect Webview.');
+    const locks = must(await seam.listLocks(site.id), 'listLocks');
+    const door = locks.find(
+      (l: Lock) => l.capabilities.accessCodes && l.capabilities.remoteUnlock && l.hubLink === 'good',
+    );
+    if (!door)
+      throw new Error(`No lock of site ${site.name} takes PINs and unlocks remotely with a good hub link.`);
+    print(`site "${site.name}" (${site.timeZone}, ${site.slotLimit} slots); door "${door.name}"`);
+
+    // 1. Grant: one code on the door, named after the grant key.
+    const key = `example-${clock.now().toString(36)}`;
+    const holder = 'guest@example.com';
+    const granted = await container.get(GrantAccess).execute({
+      key,
+      holder,
+      siteId: site.id,
+      lockIds: [door.id],
+      window: { kind: 'ongoing' },
+    });
+    if (!granted.ok) throw new Error(`grant refused: ${granted.error.code} — ${granted.error.message}`);
+    print(`granted ${key}: ${granted.value.locks.map((l) => `${l.lockId} ${l.codeStatus}`).join(', ')}`);
+
+    // 2. Salto assigns the PIN asynchronously.
+    const pins = await container.get(AwaitPins).execute(key, { timeoutMs: 60_000 });
+    if (!pins.ok) throw new Error(`PIN not ready: ${pins.error.code} — ${pins.error.message}`);
+    const pin = pins.value.pins[0]?.pin ?? '';
+    print(`PIN assigned (${pin.length} digits; deliver it to the guest, never log it)`);
+
+    // 3. Open the door remotely (an action attempt, polled on the clock).
+    const unlocked = await container.get(UnlockDoor).execute({ lockId: door.id, holder, timeoutMs: 30_000 });
+    const unlock = unlocked.ok ? unlocked.value.code : unlocked.error.code;
+    print(`remote unlock: ${unlock}`);
+
+    // 4. Slot usage while the grant holds its slot.
+    const report = await container.get(ReportSlotUsage).execute(site.id);
+    const used = report.ok ? (report.value.sites[0]?.used ?? -1) : -1;
+    print(`slots used: ${used}/${site.slotLimit}`);
+
+    // 5. Revoke: the code is deleted and the slot freed.
+    const revoked = await container.get(RevokeAccess).execute(key);
+    if (!revoked.ok) throw new Error(`revoke failed: ${revoked.error.code} — ${revoked.error.message}`);
+    print(`revoked ${key}: ${revoked.value.code}`);
+
+    return {
+      target: sim ? 'simulator' : 'seam',
+      siteId: site.id,
+      lockId: door.id,
+      pinLength: pin.length,
+      unlock,
+      slotsUsedWhileGranted: used,
+      revoked: revoked.value.code,
+    };
+  } finally {
+    await sim?.server.close();
+  }
+}
+
+// Run directly: node examples/dist/examples/embed-keyslot.js
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  runExample().catch((e: unknown) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exitCode = 1;
+  });
+}
