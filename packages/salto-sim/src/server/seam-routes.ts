@@ -234,10 +234,9 @@ function routes(state: SimState): Route[] {
       handle: withParams(S.locksList, (p) => {
         const r = listDevices(state, p);
         if (!r.ok) return failureReply(r.error);
+        // Not paginated (as in Seam 1.724): the world's creation order.
         const v = new ViewContext(state);
-        const devices = [...r.value]
-          .sort((a, b) => a.createdAt - b.createdAt || (a.deviceId < b.deviceId ? -1 : 1))
-          .map((d) => v.deviceJson(d));
+        const devices = r.value.map((d) => v.deviceJson(d));
         return success({ devices, locks: devices });
       }),
     },

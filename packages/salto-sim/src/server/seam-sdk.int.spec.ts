@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { SystemClock } from '@keyslot/core';
 import { isSeamHttpApiError, isSeamHttpUnauthorizedError, SeamHttp } from '@seamapi/http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,6 +37,14 @@ describe('Seam JavaScript SDK against the simulator', () => {
     expect(summary.errors[1]).toMatch(/^remote_unlock_not_supported \(HTTP 400, request [0-9a-f-]{36}\)$/);
     expect(summary.errors[2]).toBe('unlock failed: hub_disconnected');
     expect(lines.join('\n')).not.toContain(summary.pin as string);
+  });
+
+  it('is shown verbatim in the package README', () => {
+    const source = readFileSync(new URL('./seam-sdk.example.ts', import.meta.url), 'utf8');
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const code = source.slice(source.indexOf('import {')).trimEnd();
+    expect(code.length).toBeGreaterThan(500);
+    expect(readme).toContain(code);
   });
 
   it('pages with the SDK paginator and maps 401 and 404 to typed errors', async () => {
