@@ -6,6 +6,4 @@
  */
 export * from './gateway/index.js';
 export * from './module.js';
-// The Seam-compatible HTTP server (used by @keyslot/seam-adapter's contract test and example).
-export { type SimServer, type SimServerOptions, startSimServer } from './server/index.js';
 export * from './world/index.js';

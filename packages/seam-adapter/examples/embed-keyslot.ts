@@ -20,7 +20,8 @@ import {
   RevokeAccess,
   UnlockDoor,
 } from '@keyslot/core/container';
-import { SaltoKsWorld, startSimServer } from '@keyslot/salto-sim';
+import { SaltoKsWorld } from '@keyslot/salto-sim';
+import { startSimServer } from '@keyslot/salto-sim/server';
 import {
   SEAM_LOCK_GATEWAY,
   type SeamAdapterOptions,

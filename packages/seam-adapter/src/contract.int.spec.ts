@@ -5,7 +5,8 @@
  */
 import { MemoryLogger, ONGOING, VirtualClock } from '@keyslot/core';
 import { describeLockGatewayContract, type GatewayContractFixture } from '@keyslot/core/testing';
-import { SaltoKsWorld, startSimServer } from '@keyslot/salto-sim';
+import { SaltoKsWorld } from '@keyslot/salto-sim';
+import { startSimServer } from '@keyslot/salto-sim/server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SeamLockGateway } from './gateway.js';
 
