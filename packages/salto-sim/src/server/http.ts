@@ -38,8 +38,18 @@ export interface HttpOptions {
   readonly maxBodyBytes?: number;
   /** Called for handler crashes (500s); defaults to writing the stack to stderr. */
   readonly onInternalError?: (error: unknown, requestId: string) => void;
-  /** Called after each response (for request logs). */
-  readonly onResponse?: (info: { method: string; path: string; status: number; requestId: string }) => void;
+  /** Called after each response (request logs; tests check every body against Seam's schemas). */
+  readonly onResponse?: (info: ResponseInfo) => void;
+}
+
+export interface ResponseInfo {
+  readonly method: string;
+  readonly path: string;
+  /** 0 when the reply was dropped (fault `reply_lost`). */
+  readonly status: number;
+  readonly requestId: string;
+  /** The JSON body sent ('' when dropped). */
+  readonly payload: string;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -77,11 +87,11 @@ export function createRequestListener(
     const send = (reply: Reply): void => {
       if (reply.kind === 'drop') {
         req.socket.destroy();
-        options.onResponse?.({ method, path, status: 0, requestId });
+        options.onResponse?.({ method, path, status: 0, requestId, payload: '' });
         return;
       }
-      writeReply(res, requestId, reply);
-      options.onResponse?.({ method, path, status: reply.status, requestId });
+      const payload = writeReply(res, requestId, reply);
+      options.onResponse?.({ method, path, status: reply.status, requestId, payload });
     };
 
     const route = table.get(path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path);
@@ -271,7 +281,7 @@ function decodeParams(
   return ok({ ...query, ...(parsed as Record<string, unknown>) });
 }
 
-function writeReply(res: ServerResponse, requestId: string, reply: Exclude<Reply, { kind: 'drop' }>): void {
+function writeReply(res: ServerResponse, requestId: string, reply: Exclude<Reply, { kind: 'drop' }>): string {
   const payload =
     reply.kind === 'success'
       ? JSON.stringify({ ...reply.body, ok: true })
@@ -283,4 +293,5 @@ function writeReply(res: ServerResponse, requestId: string, reply: Exclude<Reply
   if (reply.kind === 'error' && reply.headers)
     for (const [k, v] of Object.entries(reply.headers)) res.setHeader(k, v);
   res.end(payload);
+  return payload;
 }

@@ -22,6 +22,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t.close();
+  // Every body the SDK received was also checked against Seam's schemas on the way out.
+  expect(t.violations).toEqual([]);
 });
 
 describe('Seam JavaScript SDK against the simulator', () => {

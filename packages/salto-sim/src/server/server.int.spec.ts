@@ -14,6 +14,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await t.close();
+  expect(t.violations).toEqual([]);
 });
 
 const advance = (ms: number) => t.call('/_sim/clock/advance', { ms });

@@ -18,6 +18,11 @@ export interface TestServer {
   readonly server: SimServer;
   readonly ids: DefaultWorldIds;
   readonly url: string;
+  /**
+   * Every response the server sent (to the helpers, the SDK or anyone) that broke Seam's
+   * schemas, checked server-side; tests assert it stays empty.
+   */
+  readonly violations: string[];
   /** POST (or GET with a query) a route; every response is checked against Seam's schemas. */
   call(
     route: string,
@@ -37,10 +42,20 @@ export async function startTestServer(
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.config ? { config: options.config } : {}),
   });
+  const violations: string[] = [];
   const server = await startSimServer({
     world,
     apiKey: TEST_KEY,
     port: 0,
+    onResponse: ({ path, status, requestId, payload }) => {
+      if (status === 0) return; // dropped on purpose (reply_lost fault)
+      try {
+        const headers = new Headers({ 'seam-request-id': requestId, 'content-type': 'application/json' });
+        expectSeamResponse(status, headers, JSON.parse(payload), path);
+      } catch (e) {
+        violations.push(`${path} → ${status}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    },
     ...(options.webhooks ? { webhooks: options.webhooks } : {}),
   });
   const raw = async (route: string, init: RequestInit): Promise<CallResult> => {
@@ -59,6 +74,7 @@ export async function startTestServer(
     server,
     ids,
     url: server.url,
+    violations,
     raw,
     call(route, params = {}, init = {}) {
       const method = init.method ?? 'POST';

@@ -9,6 +9,7 @@ let t: TestServer | undefined;
 let receiver: Server | undefined;
 afterEach(async () => {
   await t?.close();
+  expect(t?.violations ?? []).toEqual([]);
   receiver?.closeAllConnections();
   await new Promise((r) => (receiver ? receiver.close(r) : r(undefined)));
   t = undefined;
