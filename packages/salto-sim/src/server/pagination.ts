@@ -41,7 +41,9 @@ export function paginate<T>(
   const limit = typeof limitParam === 'number' ? limitParam : request.defaultLimit;
   const hash = queryHash(identity);
 
-  const sorted = [...rows].sort((a, b) => compare(key(a), key(b)));
+  // Keys computed once per row, not once per comparison.
+  const keyed = rows.map((row) => ({ row, k: key(row) }));
+  keyed.sort((a, b) => compare(a.k, b.k));
   let start = 0;
   if (typeof cursor === 'string' && cursor !== '') {
     const decoded = decodeCursor(cursor);
@@ -57,13 +59,14 @@ export function paginate<T>(
         ),
       };
     }
-    start = sorted.findIndex((row) => compare(key(row), decoded.after) > 0);
-    if (start === -1) start = sorted.length;
+    start = keyed.findIndex((x) => compare(x.k, decoded.after) > 0);
+    if (start === -1) start = keyed.length;
   }
-  const items = sorted.slice(start, start + limit);
-  const hasNext = start + limit < sorted.length;
-  const last = items[items.length - 1];
-  const next = hasNext && last !== undefined ? encodeCursor(hash, key(last)) : null;
+  const page = keyed.slice(start, start + limit);
+  const items = page.map((x) => x.row);
+  const hasNext = start + limit < keyed.length;
+  const last = page[page.length - 1];
+  const next = hasNext && last !== undefined ? encodeCursor(hash, last.k) : null;
   return {
     ok: true,
     value: {
