@@ -48,7 +48,8 @@ Options for serve:
   --port <n>            TCP port (env PORT; default ${DEFAULT_PORT}; 0 = any free port)
   --host <addr>         interface to bind (default 127.0.0.1; the simulator has no TLS, keep it local)
   --seed <n>            seed of the simulated world's randomness (default ${DEFAULT_SEED}); same seed + same calls = same results
-  --world <file.json>   start from a saved world (a snapshot from GET /_sim/snapshot) instead of the default world
+  --world <file.json>   start from a saved world (a snapshot from GET /_sim/snapshot) instead of the default world;
+                        the snapshot carries its own random state, so --seed is then ignored
   --clock <real|virtual>
                         real (default): time passes; virtual: time moves only via POST /_sim/clock/advance
   --api-key <key>       bearer key the server accepts (env SEAM_API_KEY; default ${DEFAULT_API_KEY})
