@@ -137,9 +137,140 @@ describe('SlotPlan', () => {
     expect(plan.size).toBe(n);
     expect(plan.heldAt(1000)).toBe(3);
     expect(plan.peak(0, n + 10)).toBe(3);
+    expect(plan.checkInvariants()).toBeNull();
     for (let i = 0; i < n; i += 2) plan.remove(`h${i}`);
+    expect(plan.checkInvariants()).toBeNull();
     expect(plan.heldAt(1001)).toBe(2); // h999 and h1001 remain over 1001 (h1000 removed)
     expect(plan.heldAt(1000)).toBe(1); // h999 only (h998 and h1000 removed)
+  });
+
+  it('shrinks back to empty when every hold is removed, in any order', () => {
+    const plan = new SlotPlan();
+    const n = 5000;
+    // A permutation of 0..n-1 (7919 is prime, so i * 7919 mod n visits every index once).
+    for (let i = 0; i < n; i++) plan.add(hold(`h${i}`, i * 10, i * 10 + 25, 1 + (i % 3)));
+    for (let i = 0; i < n; i++) {
+      expect(plan.remove(`h${(i * 7919) % n}`)).toBe(true);
+      if (i % 499 === 0) expect(plan.checkInvariants()).toBeNull();
+    }
+    expect(plan.size).toBe(0);
+    expect(plan.peak(Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY)).toBe(0);
+    plan.add(hold('again', 5, 6, 2));
+    expect(plan.peak(0, 10)).toBe(2);
+  });
+
+  it('agrees with the oracle on trees several levels deep (node splits, borrows and merges)', () => {
+    const ids = Array.from({ length: 400 }, (_, i) => `h${i}`);
+    const bigCmd = fc.oneof(
+      { weight: 3, arbitrary: holdArb({ max: 600, ids }).map((h): Cmd => ({ kind: 'add', hold: h })) },
+      { weight: 2, arbitrary: fc.constantFrom(...ids).map((id): Cmd => ({ kind: 'remove', id })) },
+    );
+    fc.assert(
+      fc.property(
+        fc.array(bigCmd, { minLength: 100, maxLength: 700 }),
+        fc.array(fc.tuple(fc.integer({ min: -5, max: 1300 }), fc.integer({ min: -5, max: 1300 })), {
+          minLength: 40,
+          maxLength: 40,
+        }),
+        fc.array(fc.nat(1000), { minLength: 400, maxLength: 400 }),
+        (cmds, queries, removal) => {
+          const plan = new SlotPlan();
+          const oracle = new Oracle();
+          for (const [i, c] of cmds.entries()) {
+            if (c.kind === 'add') {
+              if (oracle.holds.has(c.hold.id)) continue;
+              plan.add(c.hold);
+              oracle.holds.set(c.hold.id, c.hold);
+            } else if (c.kind === 'remove') {
+              expect(plan.remove(c.id)).toBe(oracle.holds.delete(c.id));
+            }
+            if (i % 25 === 24) {
+              expect(plan.checkInvariants()).toBeNull();
+              const [a, b] = queries[Math.floor(i / 25) % queries.length]!;
+              expect(plan.peak(a, b)).toBe(oracle.peak(a, b));
+            }
+          }
+          expect(plan.checkInvariants()).toBeNull();
+          for (const t of oracle.eventPoints()) expect(plan.heldAt(t)).toBe(oracle.heldAt(t));
+          for (const [a, b] of queries) {
+            expect(plan.peak(a, b)).toBe(oracle.peak(a, b));
+            expect(plan.peak(a, Number.POSITIVE_INFINITY)).toBe(oracle.peak(a, Number.POSITIVE_INFINITY));
+          }
+          // Then drain it in the order of `removal`, so nodes underflow everywhere.
+          const remaining = [...oracle.holds.keys()].sort(
+            (x, y) => removal[Number(x.slice(1))]! - removal[Number(y.slice(1))]! || (x < y ? -1 : 1),
+          );
+          for (const [i, id] of remaining.entries()) {
+            expect(plan.remove(id)).toBe(true);
+            oracle.holds.delete(id);
+            if (i % 20 === 19) {
+              expect(plan.checkInvariants()).toBeNull();
+              const [a, b] = queries[i % queries.length]!;
+              expect(plan.peak(a, b)).toBe(oracle.peak(a, b));
+            }
+          }
+          expect(plan.checkInvariants()).toBeNull();
+          expect(plan.peak(Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY)).toBe(0);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('keeps nodes within their fill bounds under clustered churn (full neighbours, underflows)', () => {
+    // Single-point holds (to = Infinity) in narrow bursts: some nodes fill up to the brim while
+    // their neighbours are drained, which exercises splits, borrows in both directions and merges.
+    const burst = fc.record({
+      add: fc.boolean(),
+      center: fc.integer({ min: 0, max: 400 }),
+      width: fc.integer({ min: 1, max: 40 }),
+      n: fc.integer({ min: 1, max: 60 }),
+      seed: fc.nat(),
+    });
+    fc.assert(
+      fc.property(fc.array(burst, { minLength: 5, maxLength: 40 }), (bursts) => {
+        const plan = new SlotPlan();
+        const oracle = new Oracle();
+        for (const b of bursts) {
+          for (let i = 0; i < b.n; i++) {
+            const key = b.center + ((b.seed + i * 7) % b.width);
+            const id = `p${key}`;
+            if (b.add && !oracle.holds.has(id)) {
+              const h = hold(id, key, Number.POSITIVE_INFINITY, 1 + (key % 2));
+              plan.add(h);
+              oracle.holds.set(id, h);
+            } else if (!b.add) {
+              expect(plan.remove(id)).toBe(oracle.holds.delete(id));
+            }
+          }
+          expect(plan.checkInvariants()).toBeNull();
+          expect(plan.heldAt(b.center)).toBe(oracle.heldAt(b.center));
+        }
+        for (const t of oracle.eventPoints()) expect(plan.heldAt(t)).toBe(oracle.heldAt(t));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('refills an underflowing last node from a full left neighbour', () => {
+    // Points 0..39 inserted in order leave leaves of 8: [0..7] … [32..39]. Seven more points fill
+    // [24..31] to 15; draining [32..39] to 3 points then makes it borrow from that full leaf.
+    const plan = new SlotPlan();
+    const oracle = new Oracle();
+    const put = (id: string, at: number) => {
+      const h = hold(id, at, Number.POSITIVE_INFINITY, 1);
+      plan.add(h);
+      oracle.holds.set(id, h);
+    };
+    for (let k = 0; k < 40; k++) put(`p${k}`, k);
+    for (let k = 24; k < 31; k++) put(`q${k}`, k + 0.5);
+    for (const k of [32, 33, 34, 35, 36]) {
+      expect(plan.remove(`p${k}`)).toBe(true);
+      oracle.holds.delete(`p${k}`);
+      expect(plan.checkInvariants()).toBeNull();
+    }
+    for (const t of oracle.eventPoints()) expect(plan.heldAt(t)).toBe(oracle.heldAt(t));
+    expect(plan.peak(30, 40)).toBe(oracle.peak(30, 40));
   });
 
   type Cmd =
@@ -183,6 +314,7 @@ describe('SlotPlan', () => {
           }
           expect(plan.size).toBe(oracle.holds.size);
         }
+        expect(plan.checkInvariants()).toBeNull();
         for (const t of [...oracle.eventPoints(), 0.5, 41.5, 1e9]) {
           expect(plan.heldAt(t)).toBe(oracle.heldAt(t));
         }

@@ -14,61 +14,65 @@ export interface Hold {
   readonly slots: number;
 }
 
-// Node layout: everything about node i sits in one 64-byte block (one cache line) of a single
-// ArrayBuffer, seen through a Float64Array `f` (doubles at f[8i + …]) and an Int32Array `w`
-// (integers at w[16i + …]). Each node carries the aggregates of both its subtrees, so a query
-// walk reads one line per level and never touches the children it skips; at a million holds
-// the pool is far bigger than the CPU caches, so this is what makes queries fast. Node 0 is
-// NIL (no node).
-const KEY = 0; // f: the time point
-const DELTA = 1; // f: sum of the hold contributions at this point
-const LSUM = 2; // f: sum of DELTA over the left subtree (0 when empty)
-const LBEST = 3; // f: best prefix sum over the left subtree, in time order (−∞ when empty)
-const RSUM = 4; // f: the same for the right subtree
-const RBEST = 5; // f
-const LEFT = 12; // w: left child (earlier points)
-const RIGHT = 13; // w: right child (later points)
-const PRIO = 14; // w: treap priority (heap-ordered: a parent's is ≥ its children's)
-const REFS = 15; // w: how many hold endpoints sit on this point; the node is freed at 0
-const NODE_BYTES = 64;
-const NIL = 0;
-const INITIAL_NODES = 64;
+// The tree is a B+tree over the distinct time points, stored in typed arrays. Every node has
+// SLOTS entry slots; entry j of node x lives at index x * SLOTS + j of four parallel arrays:
+//   HI[e]   the largest time point in the entry (a leaf entry is one point: its time)
+//   SUM[e]  the sum of the deltas of the points in the entry
+//   BEST[e] the best prefix sum of those points in time order (d1, d1 + d2, …; for a leaf
+//           entry, its delta)
+//   LINK[e] internal node: the child's node id; leaf: how many hold endpoints sit on the point
+//           (the point is dropped when that count falls to 0)
+// Entries of a node are sorted by time, and a child holds exactly the points in
+// (HI[j − 1], HI[j]]. A node holds at most SLOTS − 1 entries between operations (it splits on
+// reaching SLOTS) and, unless it is the root, at least MIN_FILL (it borrows from or merges with
+// a sibling below that), so the height is O(log n) and every operation touches O(log n) nodes.
+const SLOTS = 16;
+const MIN_FILL = SLOTS / 4;
+const NONE = -1;
+const INITIAL_NODES = 16;
 
 /**
  * A site's slot plan: how many slots are held at every instant, for up to millions of holds.
  *
- * `heldAt(t)` and the feasibility query `peak(from, to)` are O(log n); `add` and `remove` are
- * O(log n) (expected).
+ * `heldAt(t)` and the feasibility query `peak(from, to)` take O(log n) time; `add` and `remove`
+ * O(log n) too. Queries allocate nothing.
  *
  * ## How it works
- * Every hold contributes `+slots` at `from` and `−slots` at `to` (nothing when `to` is `Infinity`).
- * The distinct time points are kept in a treap (a randomised balanced binary search tree) ordered
- * by time. Node x, for its point p, stores DELTA (the sum of the contributions at p) and, for
- * each of its subtrees, the sum of their DELTAs and their best prefix sum in time order (the
- * maximum of d1, d1 + d2, d1 + d2 + d3, …; −∞ for an empty subtree). Writing sum(x) and
- * best(x) for the whole subtree rooted at x, the invariant, restored bottom-up by `pull`, is
- *   LSUM[x] = sum(L), LBEST[x] = best(L), RSUM[x] = sum(R), RBEST[x] = best(R), where
- *   sum(x)  = LSUM[x] + DELTA[x] + RSUM[x]
- *   best(x) = max(LBEST[x], LSUM[x] + DELTA[x], LSUM[x] + DELTA[x] + RBEST[x])
- * `heldAt(t)` is the sum of DELTA over points ≤ t (one root-to-leaf walk). Since `held` only
- * changes at points, the peak over `[from, to)` is
- *   heldAt(from) + max(0, best prefix sum over the points strictly inside (from, to)),
- * computed in one descent to the highest in-range node and one walk down each range boundary,
- * reading whole subtrees off their aggregates.
+ * Every hold contributes `+slots` at `from` and `−slots` at `to` (nothing when `to` is
+ * `Infinity`). The distinct time points and their summed contributions (deltas) are kept in a
+ * B+tree ordered by time (layout above) whose entries carry the SUM and BEST prefix sum of
+ * everything below them. The invariant, restored bottom-up after every change, is that an
+ * internal entry's SUM / BEST / HI equal those of its child node, where for a node with
+ * entries e1..em:
+ *   sum(node)  = SUM[e1] + … + SUM[em]
+ *   best(node) = max over j of (SUM[e1] + … + SUM[e(j−1)] + BEST[ej])
+ *   hi(node)   = HI[em]
+ * `held(t)` is the sum of deltas over points ≤ t. It only changes at points, so the peak over
+ * `[from, to)` is held(from) + max(0, best prefix sum of the points strictly inside (from, to)).
+ * One walk down the `from` boundary and one down the `to` boundary compute it: entries wholly
+ * ≤ from add their SUM to held(from), entries wholly inside are appended whole using their
+ * SUM and BEST, and only the (at most two) entries straddling a boundary are opened.
  *
- * Priorities are a hash of an insertion counter, so the structure is deterministic (no
- * `Math.random`) yet balanced in expectation whatever the order of the time points.
- * Nodes live in one typed-array pool with a free list: a million holds take ~130 bytes each
- * (two points of 64 bytes) plus the id map, and queries allocate nothing.
+ * A wide node keeps a walk to a handful of levels, each reading a few consecutive cache lines,
+ * which matters at a million holds where the tree no longer fits in the CPU caches.
  */
 export class SlotPlan {
-  /** The node pool as doubles and as 32-bit integers (same memory); see the layout above. */
-  private f: Float64Array;
-  private w: Int32Array;
-  private nodeEnd = 1; // first never-used node (NIL is node 0)
-  private freeNode = NIL; // free list threaded through LEFT
-  private root = NIL;
-  private counter = 0;
+  private hi: Float64Array;
+  private sum: Float64Array;
+  private best: Float64Array;
+  private link: Int32Array;
+  /** Entries per node. */
+  private count: Int32Array;
+  private root: number;
+  /** Levels below the root: 0 when the root is a leaf. */
+  private height = 0;
+  private nodeEnd = 0; // first never-used node id
+  private readonly freeNodes: number[] = [];
+
+  // Query accumulators: held at `from`, and the running sum / best prefix of the points inside.
+  private qBase = 0;
+  private qSum = 0;
+  private qBest = Number.NEGATIVE_INFINITY;
 
   // The holds themselves, by id (typed pool too, for memory at 10^6).
   private readonly index = new Map<string, number>();
@@ -79,9 +83,12 @@ export class SlotPlan {
   private readonly freeHolds: number[] = [];
 
   constructor(holds: Iterable<Hold> = []) {
-    const buffer = new ArrayBuffer(INITIAL_NODES * NODE_BYTES);
-    this.f = new Float64Array(buffer);
-    this.w = new Int32Array(buffer);
+    this.hi = new Float64Array(INITIAL_NODES * SLOTS);
+    this.sum = new Float64Array(INITIAL_NODES * SLOTS);
+    this.best = new Float64Array(INITIAL_NODES * SLOTS);
+    this.link = new Int32Array(INITIAL_NODES * SLOTS);
+    this.count = new Int32Array(INITIAL_NODES);
+    this.root = this.allocNode();
     this.holdFrom = new Float64Array(INITIAL_NODES);
     this.holdTo = new Float64Array(INITIAL_NODES);
     this.holdSlots = new Float64Array(INITIAL_NODES);
@@ -129,15 +136,13 @@ export class SlotPlan {
         `SlotPlan.add: hold "${id}" needs a positive integer number of slots, got ${slots}.`,
       );
     }
-    // Room for two new points first: the recursive insert keeps the pool in locals.
-    this.reserveNodes(2);
     const h = this.allocHold();
     this.holdFrom[h] = from;
     this.holdTo[h] = to;
     this.holdSlots[h] = slots;
     this.index.set(id, h);
-    this.root = this.insert(this.root, from, slots);
-    if (to !== Number.POSITIVE_INFINITY) this.root = this.insert(this.root, to, -slots);
+    this.insertPoint(from, slots);
+    if (to !== Number.POSITIVE_INFINITY) this.insertPoint(to, -slots);
   }
 
   /** Removes the hold with this id; `false` when there is none. */
@@ -147,8 +152,8 @@ export class SlotPlan {
     const from = this.holdFrom[h]!;
     const to = this.holdTo[h]!;
     const slots = this.holdSlots[h]!;
-    this.root = this.erase(this.root, from, slots);
-    if (to !== Number.POSITIVE_INFINITY) this.root = this.erase(this.root, to, -slots);
+    this.erasePoint(from, slots);
+    if (to !== Number.POSITIVE_INFINITY) this.erasePoint(to, -slots);
     this.index.delete(id);
     this.freeHolds.push(h);
     return true;
@@ -157,19 +162,17 @@ export class SlotPlan {
   /** Slots held at instant `t` (holds are half-open: held at `from`, no longer at `to`). */
   heldAt(t: Instant): number {
     if (Number.isNaN(t)) throw new RangeError('SlotPlan.heldAt: the instant is NaN; pass a number.');
-    const { f, w } = this;
+    const { hi, sum, link, count } = this;
     let x = this.root;
     let acc = 0;
-    while (x !== NIL) {
-      const xf = x << 3;
-      if (f[xf + KEY]! <= t) {
-        acc += f[xf + LSUM]! + f[xf + DELTA]!;
-        x = w[(x << 4) + RIGHT]!;
-      } else {
-        x = w[(x << 4) + LEFT]!;
-      }
+    for (let level = this.height; ; level--) {
+      const base = x * SLOTS;
+      const end = base + count[x]!;
+      let e = base;
+      while (e < end && hi[e]! <= t) acc += sum[e++]!;
+      if (level === 0 || e === end) return acc;
+      x = link[e]!; // the child straddling t
     }
-    return acc;
   }
 
   /**
@@ -181,62 +184,11 @@ export class SlotPlan {
       throw new RangeError(`SlotPlan.peak: the range [${from}, ${to}) contains NaN; pass numbers.`);
     }
     if (!(to > from)) return 0;
-    const { f, w } = this;
-    // `base` collects heldAt(from): every point ≤ from that the walks step past on their left.
-    let base = 0;
-    // 1. Descend to the highest node strictly inside (from, to): all in-range nodes are below it.
-    let s = this.root;
-    while (s !== NIL) {
-      const sf = s << 3;
-      const k = f[sf + KEY]!;
-      if (k <= from) {
-        base += f[sf + LSUM]! + f[sf + DELTA]!;
-        s = w[(s << 4) + RIGHT]!;
-      } else if (k >= to) {
-        s = w[(s << 4) + LEFT]!;
-      } else {
-        break;
-      }
-    }
-    if (s === NIL) return base; // no point inside: held is constant over the range
-    // 2. Left of s: the points > from of its left subtree. Walking down, each piece found
-    //    (x, then x's right subtree) comes BEFORE what was found so far, so it is prepended.
-    let sum = 0;
-    let best = Number.NEGATIVE_INFINITY;
-    let x = w[(s << 4) + LEFT]!;
-    while (x !== NIL) {
-      const xf = x << 3;
-      const d = f[xf + DELTA]!;
-      if (f[xf + KEY]! > from) {
-        const pieceSum = d + f[xf + RSUM]!;
-        const pieceBest = Math.max(d, d + f[xf + RBEST]!);
-        best = Math.max(pieceBest, pieceSum + best);
-        sum += pieceSum;
-        x = w[(x << 4) + LEFT]!;
-      } else {
-        base += f[xf + LSUM]! + d;
-        x = w[(x << 4) + RIGHT]!;
-      }
-    }
-    // 3. s itself, appended.
-    const ds = f[(s << 3) + DELTA]!;
-    best = Math.max(best, sum + ds);
-    sum += ds;
-    // 4. Right of s: the points < to of its right subtree. Each piece (x's left subtree, then x)
-    //    comes AFTER what was found so far, so it is appended.
-    x = w[(s << 4) + RIGHT]!;
-    while (x !== NIL) {
-      const xf = x << 3;
-      if (f[xf + KEY]! < to) {
-        const upToX = f[xf + LSUM]! + f[xf + DELTA]!;
-        best = Math.max(best, sum + f[xf + LBEST]!, sum + upToX);
-        sum += upToX;
-        x = w[(x << 4) + RIGHT]!;
-      } else {
-        x = w[(x << 4) + LEFT]!;
-      }
-    }
-    return best > 0 ? base + best : base;
+    this.qBase = 0;
+    this.qSum = 0;
+    this.qBest = Number.NEGATIVE_INFINITY;
+    this.visit(this.root, this.height, from, to, false);
+    return this.qBest > 0 ? this.qBase + this.qBest : this.qBase;
   }
 
   /** All holds, in no particular order (for snapshots and debugging). */
@@ -244,162 +196,312 @@ export class SlotPlan {
     for (const id of this.index.keys()) yield this.get(id)!;
   }
 
-  // ------------------------------------------------------------------------------------------
-  // Treap maintenance. The pool only grows in `reserveNodes`, called before any recursion, so
-  // the recursive helpers may keep `this.f`/`this.w` in locals.
-
-  /** Restores the invariant of node x from its children (whose own invariants hold). */
-  private pull(x: number): void {
-    const { f, w } = this;
-    const xf = x << 3;
-    const l = w[(x << 4) + LEFT]!;
-    const r = w[(x << 4) + RIGHT]!;
-    if (l === NIL) {
-      f[xf + LSUM] = 0;
-      f[xf + LBEST] = Number.NEGATIVE_INFINITY;
-    } else {
-      const lf = l << 3;
-      const upToL = f[lf + LSUM]! + f[lf + DELTA]!;
-      f[xf + LSUM] = upToL + f[lf + RSUM]!;
-      f[xf + LBEST] = Math.max(f[lf + LBEST]!, upToL, upToL + f[lf + RBEST]!);
-    }
-    if (r === NIL) {
-      f[xf + RSUM] = 0;
-      f[xf + RBEST] = Number.NEGATIVE_INFINITY;
-    } else {
-      const rf = r << 3;
-      const upToR = f[rf + LSUM]! + f[rf + DELTA]!;
-      f[xf + RSUM] = upToR + f[rf + RSUM]!;
-      f[xf + RBEST] = Math.max(f[rf + LBEST]!, upToR, upToR + f[rf + RBEST]!);
-    }
-  }
-
-  /** Adds `d` at point `k` (creating the node if needed); returns the new subtree root. */
-  private insert(x: number, k: number, d: number): number {
-    if (x === NIL) return this.allocNode(k, d);
-    const { f, w } = this;
-    const xw = x << 4;
-    const kx = f[(x << 3) + KEY]!;
-    if (k === kx) {
-      f[(x << 3) + DELTA]! += d;
-      w[xw + REFS]! += 1;
-    } else if (k < kx) {
-      const c = this.insert(w[xw + LEFT]!, k, d);
-      w[xw + LEFT] = c;
-      if (w[(c << 4) + PRIO]! > w[xw + PRIO]!) return this.rotateRight(x);
-    } else {
-      const c = this.insert(w[xw + RIGHT]!, k, d);
-      w[xw + RIGHT] = c;
-      if (w[(c << 4) + PRIO]! > w[xw + PRIO]!) return this.rotateLeft(x);
-    }
-    this.pull(x);
-    return x;
-  }
-
-  /** Takes `d` back from point `k` (which must exist); frees the node when nothing refers to it. */
-  private erase(x: number, k: number, d: number): number {
-    if (x === NIL) throw new Error(`SlotPlan: internal error, time point ${k} is missing from the tree.`);
-    const { f, w } = this;
-    const xw = x << 4;
-    const kx = f[(x << 3) + KEY]!;
-    if (k === kx) {
-      f[(x << 3) + DELTA]! -= d;
-      w[xw + REFS]! -= 1;
-      if (w[xw + REFS]! === 0) {
-        const merged = this.merge(w[xw + LEFT]!, w[xw + RIGHT]!);
-        this.releaseNode(x);
-        return merged;
+  /**
+   * Checks the tree's structural invariants and returns the first violation found, or `null`.
+   * O(n); for tests and debugging only.
+   */
+  checkInvariants(): string | null {
+    const { hi, sum, best, link, count } = this;
+    const holdsPoints = 2 * this.index.size;
+    let endpoints = 0;
+    let lastKey = Number.NEGATIVE_INFINITY;
+    const walk = (x: number, level: number, isRoot: boolean): string | null => {
+      const n = count[x]!;
+      if (n >= SLOTS) return `node ${x} holds ${n} entries (max ${SLOTS - 1})`;
+      if (!isRoot && n < MIN_FILL) return `node ${x} holds ${n} entries (min ${MIN_FILL})`;
+      if (isRoot && level > 0 && n < 2) return `internal root ${x} holds ${n} entries`;
+      for (let e = x * SLOTS; e < x * SLOTS + n; e++) {
+        if (level === 0) {
+          if (!(hi[e]! > lastKey)) return `point ${hi[e]} is not after ${lastKey}`;
+          lastKey = hi[e]!;
+          if (best[e] !== sum[e]) return `point ${hi[e]}: best ${best[e]} ≠ delta ${sum[e]}`;
+          if (!(link[e]! > 0)) return `point ${hi[e]} has ${link[e]} references`;
+          endpoints += link[e]!;
+          continue;
+        }
+        const child = link[e]!;
+        const problem = walk(child, level - 1, false);
+        if (problem) return problem;
+        let cs = 0;
+        let cb = Number.NEGATIVE_INFINITY;
+        for (let i = child * SLOTS; i < child * SLOTS + count[child]!; i++) {
+          cb = Math.max(cb, cs + best[i]!);
+          cs += sum[i]!;
+        }
+        if (hi[e] !== lastKey) return `entry of node ${child}: hi ${hi[e]} ≠ its last point ${lastKey}`;
+        if (sum[e] !== cs || best[e] !== cb) return `entry of node ${child}: stale sum/best`;
       }
-    } else if (k < kx) {
-      w[xw + LEFT] = this.erase(w[xw + LEFT]!, k, d);
+      return null;
+    };
+    const problem = walk(this.root, this.height, true);
+    if (problem) return problem;
+    let finite = 0;
+    for (const h of this.index.values()) if (this.holdTo[h] !== Number.POSITIVE_INFINITY) finite++;
+    const expected = holdsPoints - (this.index.size - finite);
+    return endpoints === expected ? null : `${endpoints} endpoint references for ${expected} hold endpoints`;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Query
+
+  /**
+   * Accumulates node x's points into the query: those ≤ from into qBase, those in (from, to)
+   * appended to (qSum, qBest). `afterFrom`: every point of x is known to be > from. Returns
+   * true once a point ≥ to has been met (nothing further right matters).
+   */
+  private visit(x: number, level: number, from: number, to: number, afterFrom: boolean): boolean {
+    const { hi, sum, best, link } = this;
+    const base = x * SLOTS;
+    const end = base + this.count[x]!;
+    let e = base;
+    if (!afterFrom) {
+      while (e < end && hi[e]! <= from) this.qBase += sum[e++]!;
+      if (e === end) return false;
+      if (level > 0) {
+        // This child holds points on both sides of `from` (and maybe of `to`): open it.
+        if (this.visit(link[e]!, level - 1, from, to, false)) return true;
+        e++;
+      }
+    }
+    let qSum = this.qSum;
+    let qBest = this.qBest;
+    for (; e < end; e++) {
+      if (hi[e]! < to) {
+        // Wholly inside (from, to): append the entry whole.
+        const b = qSum + best[e]!;
+        if (b > qBest) qBest = b;
+        qSum += sum[e]!;
+      } else if (level === 0) {
+        break; // a point ≥ to
+      } else {
+        // Straddles `to`: open it, then stop.
+        this.qSum = qSum;
+        this.qBest = qBest;
+        this.visit(link[e]!, level - 1, from, to, true);
+        return true;
+      }
+    }
+    this.qSum = qSum;
+    this.qBest = qBest;
+    return e < end;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Updates
+
+  /** Adds `d` at point `k`, creating the point if needed. */
+  private insertPoint(k: number, d: number): void {
+    this.reserveNodes(this.height + 2);
+    const sibling = this.insertInto(this.root, this.height, k, d);
+    if (sibling !== NONE) {
+      const r = this.allocNode();
+      this.count[r] = 2;
+      this.setEntry(r * SLOTS, this.root);
+      this.setEntry(r * SLOTS + 1, sibling);
+      this.root = r;
+      this.height++;
+    }
+  }
+
+  /** Inserts into the subtree of x (at `level`); returns the new right sibling if x split. */
+  private insertInto(x: number, level: number, k: number, d: number): number {
+    const base = x * SLOTS;
+    const n = this.count[x]!;
+    // First entry whose HI ≥ k: the point itself (leaf) or the child whose range takes k.
+    let j = 0;
+    while (j < n && this.hi[base + j]! < k) j++;
+    if (level === 0) {
+      const e = base + j;
+      if (j < n && this.hi[e] === k) {
+        this.sum[e]! += d;
+        this.best[e] = this.sum[e]!;
+        this.link[e]! += 1;
+        return NONE;
+      }
+      this.openGap(x, j);
+      this.hi[e] = k;
+      this.sum[e] = d;
+      this.best[e] = d;
+      this.link[e] = 1;
     } else {
-      w[xw + RIGHT] = this.erase(w[xw + RIGHT]!, k, d);
+      if (j === n) j = n - 1; // beyond every point: the last child takes it
+      const child = this.link[base + j]!;
+      const sibling = this.insertInto(child, level - 1, k, d);
+      this.setEntry(base + j, child);
+      if (sibling !== NONE) {
+        this.openGap(x, j + 1);
+        this.setEntry(base + j + 1, sibling);
+      }
     }
-    this.pull(x);
-    return x;
+    return this.count[x] === SLOTS ? this.split(x) : NONE;
   }
 
-  /** Joins two treaps where every key of `a` is below every key of `b`. */
-  private merge(a: number, b: number): number {
-    if (a === NIL) return b;
-    if (b === NIL) return a;
-    const w = this.w;
-    if (w[(a << 4) + PRIO]! > w[(b << 4) + PRIO]!) {
-      w[(a << 4) + RIGHT] = this.merge(w[(a << 4) + RIGHT]!, b);
-      this.pull(a);
-      return a;
+  /** Takes `d` back from point `k`, which must exist; drops the point when unreferenced. */
+  private erasePoint(k: number, d: number): void {
+    this.eraseFrom(this.root, this.height, k, d);
+    while (this.height > 0 && this.count[this.root] === 1) {
+      const old = this.root;
+      this.root = this.link[old * SLOTS]!;
+      this.height--;
+      this.freeNode(old);
     }
-    w[(b << 4) + LEFT] = this.merge(a, w[(b << 4) + LEFT]!);
-    this.pull(b);
-    return b;
   }
 
-  /** x's left child becomes the subtree root. */
-  private rotateRight(x: number): number {
-    const w = this.w;
-    const l = w[(x << 4) + LEFT]!;
-    w[(x << 4) + LEFT] = w[(l << 4) + RIGHT]!;
-    w[(l << 4) + RIGHT] = x;
-    this.pull(x);
-    this.pull(l);
-    return l;
+  private eraseFrom(x: number, level: number, k: number, d: number): void {
+    const base = x * SLOTS;
+    const n = this.count[x]!;
+    let j = 0;
+    while (j < n && this.hi[base + j]! < k) j++;
+    if (j === n || (level === 0 && this.hi[base + j] !== k)) {
+      throw new Error(`SlotPlan: internal error, time point ${k} is missing from the tree.`);
+    }
+    const e = base + j;
+    if (level === 0) {
+      this.sum[e]! -= d;
+      this.best[e] = this.sum[e]!;
+      this.link[e]! -= 1;
+      if (this.link[e] === 0) this.closeGap(x, j);
+      return;
+    }
+    const child = this.link[e]!;
+    this.eraseFrom(child, level - 1, k, d);
+    const left = this.count[child]!;
+    if (left === 0) {
+      this.closeGap(x, j);
+      this.freeNode(child);
+    } else if (left < MIN_FILL && n > 1) {
+      this.rebalance(x, j === n - 1 ? j - 1 : j);
+    } else {
+      this.setEntry(e, child);
+    }
   }
 
-  /** x's right child becomes the subtree root. */
-  private rotateLeft(x: number): number {
-    const w = this.w;
-    const r = w[(x << 4) + RIGHT]!;
-    w[(x << 4) + RIGHT] = w[(r << 4) + LEFT]!;
-    w[(r << 4) + LEFT] = x;
-    this.pull(x);
-    this.pull(r);
-    return r;
+  /** Children j and j + 1 of x: merge them if they fit in one node, else share evenly. */
+  private rebalance(x: number, j: number): void {
+    const base = x * SLOTS;
+    const a = this.link[base + j]!;
+    const b = this.link[base + j + 1]!;
+    const na = this.count[a]!;
+    const nb = this.count[b]!;
+    if (na + nb < SLOTS) {
+      this.hi.copyWithin(a * SLOTS + na, b * SLOTS, b * SLOTS + nb);
+      this.sum.copyWithin(a * SLOTS + na, b * SLOTS, b * SLOTS + nb);
+      this.best.copyWithin(a * SLOTS + na, b * SLOTS, b * SLOTS + nb);
+      this.link.copyWithin(a * SLOTS + na, b * SLOTS, b * SLOTS + nb);
+      this.count[a] = na + nb;
+      this.count[b] = 0;
+      this.freeNode(b);
+      this.closeGap(x, j + 1);
+      this.setEntry(base + j, a);
+      return;
+    }
+    const keep = (na + nb) >> 1;
+    if (na > keep) {
+      // Move a's last na − keep entries to the front of b.
+      const move = na - keep;
+      this.shiftRight(b, 0, move);
+      this.copyEntries(a * SLOTS + keep, b * SLOTS, move);
+    } else {
+      // Move b's first keep − na entries to the end of a.
+      const move = keep - na;
+      this.copyEntries(b * SLOTS, a * SLOTS + na, move);
+      this.shiftLeft(b, 0, move);
+    }
+    this.count[a] = keep;
+    this.count[b] = na + nb - keep;
+    this.setEntry(base + j, a);
+    this.setEntry(base + j + 1, b);
   }
 
-  /** Makes sure `count` nodes can be allocated without growing the pool. */
-  private reserveNodes(count: number): void {
-    let free = 0;
-    for (let x = this.freeNode; x !== NIL && free < count; x = this.w[(x << 4) + LEFT]!) free++;
-    const needed = this.nodeEnd + count - free;
-    const capacity = this.f.length >> 3;
-    if (needed <= capacity) return;
-    let size = capacity * 2;
+  /** Moves the upper half of a full node x into a new node; returns it. */
+  private split(x: number): number {
+    const y = this.allocNode();
+    const half = SLOTS >> 1;
+    this.copyEntries(x * SLOTS + half, y * SLOTS, SLOTS - half);
+    this.count[x] = half;
+    this.count[y] = SLOTS - half;
+    return y;
+  }
+
+  /** Sets entry e to summarise node `child` (the invariant). */
+  private setEntry(e: number, child: number): void {
+    const { hi, sum, best } = this;
+    const base = child * SLOTS;
+    const end = base + this.count[child]!;
+    let s = 0;
+    let b = Number.NEGATIVE_INFINITY;
+    for (let i = base; i < end; i++) {
+      const c = s + best[i]!;
+      if (c > b) b = c;
+      s += sum[i]!;
+    }
+    hi[e] = hi[end - 1]!;
+    sum[e] = s;
+    best[e] = b;
+    this.link[e] = child;
+  }
+
+  /** Makes room for one entry at position j of node x (count grows by one). */
+  private openGap(x: number, j: number): void {
+    this.shiftRight(x, j, 1);
+  }
+
+  /** Removes the entry at position j of node x (count shrinks by one). */
+  private closeGap(x: number, j: number): void {
+    this.shiftLeft(x, j, 1);
+  }
+
+  /** Shifts entries j.. of node x right by `by`; count grows by `by`. */
+  private shiftRight(x: number, j: number, by: number): void {
+    const base = x * SLOTS;
+    const n = this.count[x]!;
+    for (const arr of [this.hi, this.sum, this.best, this.link])
+      arr.copyWithin(base + j + by, base + j, base + n);
+    this.count[x] = n + by;
+  }
+
+  /** Drops `by` entries at position j of node x, shifting the rest left. */
+  private shiftLeft(x: number, j: number, by: number): void {
+    const base = x * SLOTS;
+    const n = this.count[x]!;
+    for (const arr of [this.hi, this.sum, this.best, this.link])
+      arr.copyWithin(base + j, base + j + by, base + n);
+    this.count[x] = n - by;
+  }
+
+  private copyEntries(src: number, dst: number, len: number): void {
+    this.hi.copyWithin(dst, src, src + len);
+    this.sum.copyWithin(dst, src, src + len);
+    this.best.copyWithin(dst, src, src + len);
+    this.link.copyWithin(dst, src, src + len);
+  }
+
+  /** Makes sure `n` nodes can be allocated without growing the arrays (so none move mid-update). */
+  private reserveNodes(n: number): void {
+    const needed = this.nodeEnd + Math.max(0, n - this.freeNodes.length);
+    if (needed <= this.count.length) return;
+    let size = this.count.length * 2;
     while (size < needed) size *= 2;
-    // Node ids are shifted left by 4 to index `w`: stay within int32.
-    if (size > 1 << 26) throw new RangeError('SlotPlan: more than 2^26 time points; split the plan.');
-    const buffer = new ArrayBuffer(size * NODE_BYTES);
-    new Uint8Array(buffer).set(new Uint8Array(this.f.buffer));
-    this.f = new Float64Array(buffer);
-    this.w = new Int32Array(buffer);
+    this.hi = growF64(this.hi, size * SLOTS);
+    this.sum = growF64(this.sum, size * SLOTS);
+    this.best = growF64(this.best, size * SLOTS);
+    const link = new Int32Array(size * SLOTS);
+    link.set(this.link);
+    this.link = link;
+    const count = new Int32Array(size);
+    count.set(this.count);
+    this.count = count;
   }
 
-  private allocNode(k: number, d: number): number {
-    const { f, w } = this;
-    let x = this.freeNode;
-    if (x !== NIL) {
-      this.freeNode = w[(x << 4) + LEFT]!;
-    } else {
-      x = this.nodeEnd++;
-    }
-    const xf = x << 3;
-    const xw = x << 4;
-    f[xf + KEY] = k;
-    f[xf + DELTA] = d;
-    f[xf + LSUM] = 0;
-    f[xf + LBEST] = Number.NEGATIVE_INFINITY;
-    f[xf + RSUM] = 0;
-    f[xf + RBEST] = Number.NEGATIVE_INFINITY;
-    w[xw + LEFT] = NIL;
-    w[xw + RIGHT] = NIL;
-    w[xw + PRIO] = hash32(++this.counter) | 0;
-    w[xw + REFS] = 1;
+  private allocNode(): number {
+    const x = this.freeNodes.pop() ?? this.nodeEnd++;
+    this.count[x] = 0;
     return x;
   }
 
-  private releaseNode(x: number): void {
-    this.w[(x << 4) + RIGHT] = NIL;
-    this.w[(x << 4) + LEFT] = this.freeNode;
-    this.freeNode = x;
+  private freeNode(x: number): void {
+    this.count[x] = 0;
+    this.freeNodes.push(x);
   }
 
   private allocHold(): number {
@@ -407,26 +509,18 @@ export class SlotPlan {
     if (reused !== undefined) return reused;
     if (this.holdCount === this.holdFrom.length) {
       const size = this.holdFrom.length * 2;
-      this.holdFrom = grow(this.holdFrom, size);
-      this.holdTo = grow(this.holdTo, size);
-      this.holdSlots = grow(this.holdSlots, size);
+      this.holdFrom = growF64(this.holdFrom, size);
+      this.holdTo = growF64(this.holdTo, size);
+      this.holdSlots = growF64(this.holdSlots, size);
     }
     return this.holdCount++;
   }
 }
 
-function grow(from: Float64Array, size: number): Float64Array {
+function growF64(from: Float64Array, size: number): Float64Array {
   const to = new Float64Array(size);
   to.set(from);
   return to;
-}
-
-/** A 32-bit integer mix (murmur3's finaliser): well-spread, deterministic treap priorities. */
-function hash32(n: number): number {
-  let z = n >>> 0;
-  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-  return (z ^ (z >>> 16)) >>> 0;
 }
 
 /**
