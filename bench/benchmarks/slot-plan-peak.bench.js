@@ -87,7 +87,7 @@ function linearPeak(times, deltas, from, to) {
 /** @type {import('../harness.js').Benchmark} */
 export default {
   name: 'SlotPlan.peak',
-  subject: 'SlotPlan (augmented treap)',
+  subject: 'SlotPlan (B+tree with prefix aggregates)',
   baseline: 'linear scan of time-sorted events',
   unit: 'feasibility query',
   cases: [10_000, 100_000, 1_000_000].map((n) => ({
