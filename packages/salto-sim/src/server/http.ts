@@ -286,12 +286,14 @@ function writeReply(res: ServerResponse, requestId: string, reply: Exclude<Reply
     reply.kind === 'success'
       ? JSON.stringify({ ...reply.body, ok: true })
       : JSON.stringify({ error: reply.error, ok: false });
-  res.statusCode = reply.status;
-  res.setHeader('content-type', 'application/json; charset=utf-8');
-  res.setHeader('content-length', Buffer.byteLength(payload));
-  res.setHeader('seam-request-id', requestId);
-  if (reply.kind === 'error' && reply.headers)
-    for (const [k, v] of Object.entries(reply.headers)) res.setHeader(k, v);
+  // One header call (headers set earlier, allow/connection, are merged by writeHead), and the
+  // body as a string: node then sends headers and body in one write instead of a writev.
+  res.writeHead(reply.status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(payload),
+    'seam-request-id': requestId,
+    ...(reply.kind === 'error' ? reply.headers : undefined),
+  });
   res.end(payload);
   return payload;
 }

@@ -39,7 +39,12 @@ export function paginate<T>(
   const { page_cursor: cursor, ...identity } = request.params;
   const limitParam = identity['limit'];
   const limit = typeof limitParam === 'number' ? limitParam : request.defaultLimit;
-  const hash = queryHash(identity);
+  // Hashing the query is only needed to check or issue a cursor.
+  let hashMemo: string | undefined;
+  const hash = (): string => {
+    hashMemo ??= queryHash(identity);
+    return hashMemo;
+  };
 
   // Keys computed once per row, not once per comparison.
   const keyed = rows.map((row) => ({ row, k: key(row) }));
@@ -49,7 +54,7 @@ export function paginate<T>(
     const decoded = decodeCursor(cursor);
     if (!decoded)
       return { ok: false, error: invalidParam('page_cursor', 'is not a cursor this server issued') };
-    if (decoded.hash !== hash) {
+    if (decoded.hash !== hash()) {
       return {
         ok: false,
         error: failure(
@@ -66,7 +71,7 @@ export function paginate<T>(
   const items = page.map((x) => x.row);
   const hasNext = start + limit < keyed.length;
   const last = page[page.length - 1];
-  const next = hasNext && last !== undefined ? encodeCursor(hash, last.k) : null;
+  const next = hasNext && last !== undefined ? encodeCursor(hash(), last.k) : null;
   return {
     ok: true,
     value: {

@@ -23,7 +23,21 @@ import type {
 /** The simulator's one Seam workspace. */
 export const SIM_WORKSPACE_ID = '5a170000-0000-4000-8000-00000000c0de';
 
-export const iso = (ms: number): string => new Date(ms).toISOString();
+const isoCache = new Map<number, string>();
+
+/**
+ * ISO 8601 of an instant. Records keep their instants, so lists format the same few thousand
+ * values over and over: a bounded cache makes that a lookup.
+ */
+export function iso(ms: number): string {
+  let s = isoCache.get(ms);
+  if (s === undefined) {
+    s = new Date(ms).toISOString();
+    if (isoCache.size >= 50_000) isoCache.clear();
+    isoCache.set(ms, s);
+  }
+  return s;
+}
 
 export type Json = Record<string, unknown>;
 
