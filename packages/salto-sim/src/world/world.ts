@@ -49,6 +49,7 @@ import type {
   WorldConfig,
   WorldConfigInput,
 } from './types.js';
+import { formatUuid } from './uuid.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -279,14 +280,10 @@ export class SaltoKsWorld {
     return lock.hubLink === 'weak' ? this.config.weakLink.slowdownFactor : 1;
   }
 
+  /** A UUID v4-shaped id from four draws of the world's generator (see {@link formatUuid}). */
   private newId(): string {
-    const h = (n: number): string => n.toString(16).padStart(8, '0');
-    const a = h(this.rng.nextUint32());
-    const b = h(this.rng.nextUint32());
-    const c = h(this.rng.nextUint32());
-    const d = h(this.rng.nextUint32());
-    const variant = ((Number.parseInt(c[0]!, 16) & 0x3) | 0x8).toString(16);
-    return `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-${variant}${c.slice(1, 4)}-${c.slice(4)}${d}`;
+    const rng = this.rng;
+    return formatUuid(rng.nextUint32(), rng.nextUint32(), rng.nextUint32(), rng.nextUint32());
   }
 
   // ───────────────────────── events ─────────────────────────
