@@ -19,8 +19,8 @@ interface ServerFixture extends GatewayContractFixture {
 }
 
 async function serverFixture(): Promise<ServerFixture> {
-  // One Salto KS site behind one account: Seam 1.724 devices carry no site_id, so the adapter
-  // names the site after the connected account (see README, "Sites and slot limits").
+  // Two Salto KS sites behind one account: devices carry `salto_ks_metadata.site_id` (as Seam
+  // sends since 2026-02), so the adapter keeps the sites and their slot counts apart.
   const world = new SaltoKsWorld({ seed: 7, clock: new VirtualClock(Date.UTC(2026, 2, 1)) });
   const must = <T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T => {
     if (!r.ok) throw new Error(r.error.message);
@@ -37,6 +37,11 @@ async function serverFixture(): Promise<ServerFixture> {
   const hub = must(world.addHub({ siteId: site.siteId, name: 'IQ' }));
   const lockA = must(world.addLock({ hubId: hub.hubId, name: 'A', lockType: 'wall_reader_pin' })).deviceId;
   const lockB = must(world.addLock({ hubId: hub.hubId, name: 'B', lockType: 'escutcheon_pin' })).deviceId;
+  const otherSite = must(
+    world.addSite({ connectedAccountId: account.connectedAccountId, siteName: 'Other site', slotLimit: 1 }),
+  );
+  const otherHub = must(world.addHub({ siteId: otherSite.siteId, name: 'IQ 2' }));
+  must(world.addLock({ hubId: otherHub.hubId, name: 'C', lockType: 'escutcheon_pin' }));
   const server = await startSimServer({ world, apiKey: API_KEY });
 
   // What the application knows about its plan (Seam reports limits only above 80 %).
@@ -46,7 +51,7 @@ async function serverFixture(): Promise<ServerFixture> {
     {
       apiKey: API_KEY,
       endpoint: server.url,
-      slotLimitFor: (id) => (id === account.connectedAccountId ? knownLimit : undefined),
+      slotLimitFor: (id) => (id === site.siteId ? knownLimit : id === otherSite.siteId ? 1 : undefined),
       recoveryDelayMs: 0,
     },
     {
@@ -64,7 +69,7 @@ async function serverFixture(): Promise<ServerFixture> {
   };
   return {
     gateway,
-    siteId: account.connectedAccountId,
+    siteId: site.siteId,
     lockIds: [lockA, lockB],
     control: {
       setSlotLimit: async (_siteId, limit) => {

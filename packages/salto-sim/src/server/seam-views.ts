@@ -116,7 +116,12 @@ export function deviceJson(d: DeviceView, site: SiteRecord | undefined): Json {
           }
         : {}),
       offline_access_codes_enabled: false,
-      salto_ks_metadata: { ...saltoMetadata, has_custom_pin_subscription: d.hasCustomPinSubscription },
+      salto_ks_metadata: {
+        ...saltoMetadata,
+        has_custom_pin_subscription: d.hasCustomPinSubscription,
+        // Sent by Seam since 2026-02-19 (types after 1.724.0): which Salto KS site the lock is on.
+        ...(site ? { site_id: site.siteId, site_name: site.siteName } : {}),
+      },
       // Deprecated in Seam's types but still shown in Seam's Salto guide.
       salto_metadata: saltoMetadata,
     },
