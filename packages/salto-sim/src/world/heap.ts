@@ -1,4 +1,4 @@
-/** A scheduled state change of the world, processed in (`at`, `seq`) order. Plain JSON. */
+/** A scheduled state change of the world, processed in (`at`, `seq`) order. Plain JSON (snapshots). */
 export type Transition =
   | { readonly at: number; readonly seq: number; readonly kind: 'assign_pin'; readonly codeId: string }
   | { readonly at: number; readonly seq: number; readonly kind: 'load'; readonly codeId: string }
@@ -11,57 +11,95 @@ export type Transition =
 
 export type TransitionKind = Transition['kind'];
 
-const before = (a: Transition, b: Transition): boolean => a.at < b.at || (a.at === b.at && a.seq < b.seq);
+/**
+ * A transition as the queue holds it: one class for every kind, so the heap's comparisons and the
+ * world's dispatch see a single object shape (the union above, built per kind with a spread, was
+ * a fifth of a create+delete cycle). `target` is the code id, or the attempt id (`unlock_done`),
+ * or the device id (`relock`); {@link toTransition} gives back the snapshot form.
+ */
+export class QueuedTransition {
+  constructor(
+    readonly at: number,
+    readonly seq: number,
+    readonly kind: TransitionKind,
+    readonly target: string,
+  ) {}
+}
+
+/** The snapshot (plain JSON) form of a queued transition. */
+export function toTransition(q: QueuedTransition): Transition {
+  const { at, seq, kind, target } = q;
+  if (kind === 'unlock_done') return { kind, attemptId: target, at, seq };
+  if (kind === 'relock') return { kind, deviceId: target, at, seq };
+  return { kind, codeId: target, at, seq };
+}
+
+function fromTransition(t: Transition): QueuedTransition {
+  const target = t.kind === 'unlock_done' ? t.attemptId : t.kind === 'relock' ? t.deviceId : t.codeId;
+  return new QueuedTransition(t.at, t.seq, t.kind, target);
+}
+
+const before = (a: QueuedTransition, b: QueuedTransition): boolean =>
+  a.at < b.at || (a.at === b.at && a.seq < b.seq);
 
 /**
- * Binary min-heap of transitions ordered by time, ties by sequence number. The backing array
- * is exposed for snapshots; restoring it as-is gives the same pop order.
+ * Binary min-heap of transitions ordered by time, ties by sequence number. Snapshots keep the
+ * backing array's order; restoring it as-is gives the same pop order.
  */
 export class TransitionQueue {
-  constructor(private readonly items: Transition[] = []) {}
+  private readonly items: QueuedTransition[];
+
+  constructor(items: readonly Transition[] = []) {
+    this.items = items.map(fromTransition);
+  }
 
   get size(): number {
     return this.items.length;
   }
 
-  peek(): Transition | undefined {
+  peek(): QueuedTransition | undefined {
     return this.items[0];
   }
 
-  push(t: Transition): void {
+  push(t: QueuedTransition): void {
     const a = this.items;
+    // Sift up by moving parents down into the hole, then drop `t` in (no swaps).
+    let i = a.length;
     a.push(t);
-    let i = a.length - 1;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!before(a[i]!, a[p]!)) break;
-      [a[i], a[p]] = [a[p]!, a[i]!];
+      const parent = a[p]!;
+      if (!before(t, parent)) break;
+      a[i] = parent;
       i = p;
     }
+    a[i] = t;
   }
 
-  pop(): Transition | undefined {
+  pop(): QueuedTransition | undefined {
     const a = this.items;
     const top = a[0];
     const last = a.pop();
-    if (a.length > 0 && last !== undefined) {
-      a[0] = last;
+    const n = a.length;
+    if (n > 0 && last !== undefined) {
+      // Sift `last` down from the root by moving the smaller child up into the hole.
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
+        if (l >= n) break;
         const r = l + 1;
-        let m = i;
-        if (l < a.length && before(a[l]!, a[m]!)) m = l;
-        if (r < a.length && before(a[r]!, a[m]!)) m = r;
-        if (m === i) break;
-        [a[i], a[m]] = [a[m]!, a[i]!];
+        const m = r < n && before(a[r]!, a[l]!) ? r : l;
+        const child = a[m]!;
+        if (!before(child, last)) break;
+        a[i] = child;
         i = m;
       }
+      a[i] = last;
     }
     return top;
   }
 
   toJSON(): Transition[] {
-    return this.items.map((t) => ({ ...t }));
+    return this.items.map(toTransition);
   }
 }

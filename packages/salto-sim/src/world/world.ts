@@ -13,7 +13,7 @@ import {
   VirtualClock,
 } from '@keyslot/core';
 import { resolveWorldConfig } from './config.js';
-import { type Transition, TransitionQueue } from './heap.js';
+import { QueuedTransition, type Transition, type TransitionKind, TransitionQueue } from './heap.js';
 import { RingBuffer } from './ring.js';
 import type {
   AccessCodeRecord,
@@ -268,8 +268,9 @@ export class SaltoKsWorld {
     return target;
   }
 
-  private schedule(at: Instant, t: DistributiveOmit<Transition, 'at' | 'seq'>): void {
-    this.queue.push({ ...t, at, seq: this.seq++ } as Transition);
+  /** Schedules `kind` for `target`: the code id, or the attempt id (`unlock_done`), or the device id (`relock`). */
+  private schedule(at: Instant, kind: TransitionKind, target: string): void {
+    this.queue.push(new QueuedTransition(at, this.seq++, kind, target));
   }
 
   private draw(range: DelayRange, factor = 1): number {
@@ -619,7 +620,7 @@ export class SaltoKsWorld {
         for (const w of parked) {
           const range =
             w.kind === 'program' ? this.config.timings.programmingMs : this.config.timings.removalMs;
-          this.schedule(t + this.draw(range, this.hubFactor(lock)), { kind: w.kind, codeId: w.codeId });
+          this.schedule(t + this.draw(range, this.hubFactor(lock)), w.kind, w.codeId);
         }
       }
     }
@@ -1006,8 +1007,8 @@ export class SaltoKsWorld {
       else {
         const loadAt = code.startsAt! - site.slotLeadTimeMs;
         if (loadAt <= t) this.load(code, site, lock);
-        else this.schedule(loadAt, { kind: 'load', codeId: code.accessCodeId });
-        this.schedule(code.endsAt!, { kind: 'expire', codeId: code.accessCodeId });
+        else this.schedule(loadAt, 'load', code.accessCodeId);
+        this.schedule(code.endsAt!, 'expire', code.accessCodeId);
       }
       return ok(codeView(code));
     });
@@ -1069,23 +1070,24 @@ export class SaltoKsWorld {
         doomed: this.unlockBlocker(lock),
       };
       this.attempts.set(attempt.actionAttemptId, attempt);
-      this.schedule(t + this.draw(this.config.timings.unlockMs, this.hubFactor(lock)), {
-        kind: 'unlock_done',
-        attemptId: attempt.actionAttemptId,
-      });
+      this.schedule(
+        t + this.draw(this.config.timings.unlockMs, this.hubFactor(lock)),
+        'unlock_done',
+        attempt.actionAttemptId,
+      );
       return ok(attemptView(attempt));
     });
   }
 
   // ───────────────────────── transitions ─────────────────────────
 
-  private handle(tr: Transition): void {
+  private handle(tr: QueuedTransition): void {
     if (tr.kind === 'unlock_done') {
-      this.finishUnlock(tr.attemptId);
+      this.finishUnlock(tr.target);
       return;
     }
     if (tr.kind === 'relock') {
-      const lock = this.locks.get(tr.deviceId);
+      const lock = this.locks.get(tr.target);
       if (lock && !lock.locked) {
         lock.locked = true;
         this.emit('lock.locked', lock.connectedAccountId, {
@@ -1095,7 +1097,7 @@ export class SaltoKsWorld {
       }
       return;
     }
-    const code = this.codes.get(tr.codeId);
+    const code = this.codes.get(tr.target);
     if (!code) return;
     const lock = this.locks.get(code.deviceId)!;
     const site = this.sites.get(code.siteId)!;
@@ -1142,10 +1144,11 @@ export class SaltoKsWorld {
             return;
           }
           if (lock.hubLink === 'weak' && chance(this.rng, this.config.weakLink.failureProbability)) {
-            this.schedule(t + Math.max(1, this.draw(this.config.timings.removalMs, this.hubFactor(lock))), {
-              kind: 'remove',
-              codeId: code.accessCodeId,
-            });
+            this.schedule(
+              t + Math.max(1, this.draw(this.config.timings.removalMs, this.hubFactor(lock))),
+              'remove',
+              code.accessCodeId,
+            );
             return;
           }
         }
@@ -1181,13 +1184,13 @@ export class SaltoKsWorld {
       code.status = 'unset';
     }
     const pinAt = code.code === null ? t + this.draw(this.config.timings.pinAssignmentMs) : t;
-    if (code.code === null) this.schedule(pinAt, { kind: 'assign_pin', codeId: code.accessCodeId });
+    if (code.code === null) this.schedule(pinAt, 'assign_pin', code.accessCodeId);
     if (code.holdsSlot) {
       const programAt = Math.max(
         pinAt,
         t + this.draw(this.config.timings.programmingMs, this.hubFactor(lock)),
       );
-      this.schedule(programAt, { kind: 'program', codeId: code.accessCodeId });
+      this.schedule(programAt, 'program', code.accessCodeId);
     }
   }
 
@@ -1222,10 +1225,11 @@ export class SaltoKsWorld {
     }
     if (lock.hubLink === 'weak' && chance(this.rng, this.config.weakLink.failureProbability)) {
       this.delayWarning(code, lock, `The lock's link to its IQ hub is weak; programming is being retried.`);
-      this.schedule(t + Math.max(1, this.draw(this.config.timings.programmingMs, this.hubFactor(lock))), {
-        kind: 'program',
-        codeId: code.accessCodeId,
-      });
+      this.schedule(
+        t + Math.max(1, this.draw(this.config.timings.programmingMs, this.hubFactor(lock))),
+        'program',
+        code.accessCodeId,
+      );
       return;
     }
     if (code.code === null) this.assignPin(code, site);
@@ -1237,7 +1241,7 @@ export class SaltoKsWorld {
       code.isScheduledOnDevice = true;
       code.status = 'unset';
       this.emit('access_code.scheduled_on_device', acc, fields);
-      this.schedule(code.startsAt!, { kind: 'activate', codeId: code.accessCodeId });
+      this.schedule(code.startsAt!, 'activate', code.accessCodeId);
     } else {
       code.status = 'set';
       this.emit('access_code.set_on_device', acc, fields);
@@ -1263,7 +1267,7 @@ export class SaltoKsWorld {
     code.status = 'removing';
     code.warnings = code.warnings.filter((w) => w.code !== 'delay_in_setting_on_device');
     const delay = this.draw(this.config.timings.removalMs, code.onDevice ? this.hubFactor(lock) : 1);
-    this.schedule(this.nowMs + delay, { kind: 'remove', codeId: code.accessCodeId });
+    this.schedule(this.nowMs + delay, 'remove', code.accessCodeId);
   }
 
   private unlockBlocker(lock: LockState): { type: string; message: string } | null {
@@ -1314,7 +1318,7 @@ export class SaltoKsWorld {
         actionAttemptId: attemptId,
         data: { action_type: 'UNLOCK_DOOR', status: 'success' },
       });
-      this.schedule(this.nowMs + this.config.timings.relockMs, { kind: 'relock', deviceId: lock.deviceId });
+      this.schedule(this.nowMs + this.config.timings.relockMs, 'relock', lock.deviceId);
     }
     this.finishedAttempts.push(attemptId);
     while (this.finishedAttempts.length > this.config.actionAttemptRetention) {
@@ -1533,8 +1537,6 @@ export class SaltoKsWorld {
     return ok(w);
   }
 }
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 const isMutation = (op: SimOperation): boolean =>
   op === 'create_access_code' || op === 'delete_access_code' || op === 'unlock_door';
