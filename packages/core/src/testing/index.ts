@@ -1,3 +1,4 @@
 export * from './apply-actions.js';
 export * from './arbitraries.js';
+export * from './exactly-once.js';
 export * from './gateway-contract.js';

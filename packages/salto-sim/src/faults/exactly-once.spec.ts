@@ -1,0 +1,61 @@
+/**
+ * Exactly-once access under faults, core → in-process simulator (issue "exactly-once", items 1–2).
+ * Random grant/revoke/unlock/reconcile sequences with injected faults, hub links dropping, limit
+ * changes and app crashes (between steps and in the middle of an operation); then reconcile to
+ * quiescence and check the provider's own records (see `runExactlyOnceScenario`).
+ *
+ * Runs: 200 in CI (fixed seed from vitest.setup.ts); `FC_NUM_RUNS` set (as `pnpm test:deep` does)
+ * → 10× that; `KEYSLOT_FAULT_RUNS=<n>` overrides both.
+ */
+import {
+  addStats,
+  emptyStats,
+  runExactlyOnceScenario,
+  scenarioCommandsArb,
+  scenarioSetupArb,
+} from '@keyslot/core/testing';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FAULT_TARGETS, inProcessFixture } from './fixture.test-helpers.js';
+
+const BASE_RUNS = 200;
+const runs = (base: number): number =>
+  process.env['KEYSLOT_FAULT_RUNS']
+    ? Number(process.env['KEYSLOT_FAULT_RUNS'])
+    : process.env['FC_NUM_RUNS']
+      ? base * 10
+      : base;
+
+const total = emptyStats();
+let runsDone = 0;
+
+describe('exactly-once access under faults: core → in-process simulator', () => {
+  it('nothing lost, nothing duplicated, the cap never exceeded, only typed outcomes', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        scenarioSetupArb(),
+        scenarioCommandsArb({
+          lockCount: 3,
+          faultTargetCount: FAULT_TARGETS.length,
+          maxLatencyMs: 20 * 60_000,
+        }),
+        async (seed, setup, commands) => {
+          const fx = inProcessFixture(seed, setup.slotLimit);
+          const stats = await runExactlyOnceScenario(fx, setup, commands);
+          addStats(total, stats);
+          runsDone++;
+        },
+      ),
+      { numRuns: runs(BASE_RUNS) },
+    );
+    expect(runsDone).toBeGreaterThanOrEqual(runs(BASE_RUNS));
+    expect(total.faultsInjected).toBeGreaterThan(0);
+  }, 600_000);
+});
+
+afterAll(() => {
+  console.log(
+    `[exactly-once in-process] runs ${runsDone}, steps ${total.steps}, faults injected ${total.faultsInjected}, crashes ${total.crashes}, provider calls ${total.providerCalls}, codes refused at the limit (healed) ${total.refusedAtLimit}, violations 0\n  outcomes ${JSON.stringify(total.outcomes)}`,
+  );
+});
