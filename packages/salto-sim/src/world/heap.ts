@@ -39,11 +39,18 @@ function fromTransition(t: Transition): QueuedTransition {
   return new QueuedTransition(t.at, t.seq, t.kind, target);
 }
 
+/**
+ * At one instant, windows are half-open (`[startsAt, endsAt)`): a code whose window ends at T no
+ * longer holds its slot at T, so its `expire` runs before anything else due at T (e.g. the `load`
+ * of a code whose slot starts holding at T). Other ties: in scheduling order.
+ */
+const tieRank = (t: QueuedTransition): number => (t.kind === 'expire' ? 0 : 1);
+
 const before = (a: QueuedTransition, b: QueuedTransition): boolean =>
-  a.at < b.at || (a.at === b.at && a.seq < b.seq);
+  a.at < b.at || (a.at === b.at && (tieRank(a) - tieRank(b) || a.seq - b.seq) < 0);
 
 /**
- * Binary min-heap of transitions ordered by time, ties by sequence number. Snapshots keep the
+ * Binary min-heap of transitions ordered by time, ties `expire` first, then by sequence number. Snapshots keep the
  * backing array's order; restoring it as-is gives the same pop order.
  */
 export class TransitionQueue {
