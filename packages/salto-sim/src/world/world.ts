@@ -303,16 +303,22 @@ export class SaltoKsWorld {
       'eventId' | 'sequence' | 'eventType' | 'occurredAt' | 'createdAt' | 'connectedAccountId'
     > = {},
   ): void {
-    const event: SimEvent = {
+    const event: Mutable<SimEvent> = {
       eventId: this.newId(),
       sequence: ++this.eventSeq,
       eventType,
       occurredAt: this.nowMs,
       createdAt: this.nowMs,
       connectedAccountId,
-      ...fields,
     };
+    // Same keys, in the same order, as spreading `fields` (every caller lists them in this
+    // order and never passes one as undefined), without the generic spread's cost.
+    if (fields.deviceId !== undefined) event.deviceId = fields.deviceId;
+    if (fields.accessCodeId !== undefined) event.accessCodeId = fields.accessCodeId;
+    if (fields.actionAttemptId !== undefined) event.actionAttemptId = fields.actionAttemptId;
+    if (fields.data !== undefined) event.data = fields.data;
     this.events.push(event);
+    if (this.listeners.size === 0) return;
     for (const l of this.listeners) {
       try {
         l(event);
@@ -400,6 +406,7 @@ export class SaltoKsWorld {
   }
 
   private takeFault(op: SimOperation): Mutable<ActiveFault> | null {
+    if (this.faults.length === 0) return null;
     const f = this.faults.find(
       (x) => x.spec.kind !== 'latency' && (!x.operations || x.operations.includes(op)),
     );
@@ -1234,7 +1241,7 @@ export class SaltoKsWorld {
     }
     if (code.code === null) this.assignPin(code, site);
     code.onDevice = true;
-    code.warnings = code.warnings.filter((w) => w.code !== 'delay_in_setting_on_device');
+    dropDelayWarning(code);
     const acc = lock.connectedAccountId;
     const fields = { deviceId: lock.deviceId, accessCodeId: code.accessCodeId, data: { code: code.code } };
     if (code.type === 'time_bound' && t < code.startsAt!) {
@@ -1265,7 +1272,7 @@ export class SaltoKsWorld {
       this.refreshSiteFlags(site);
     }
     code.status = 'removing';
-    code.warnings = code.warnings.filter((w) => w.code !== 'delay_in_setting_on_device');
+    dropDelayWarning(code);
     const delay = this.draw(this.config.timings.removalMs, code.onDevice ? this.hubFactor(lock) : 1);
     this.schedule(this.nowMs + delay, 'remove', code.accessCodeId);
   }
@@ -1546,6 +1553,16 @@ const isHubLink = (x: unknown): x is HubLink => x === 'good' || x === 'weak' || 
 const batteryStatus = (level: number): string =>
   level < 0.1 ? 'critical' : level < LOW_BATTERY ? 'low' : level < 0.9 ? 'good' : 'full';
 
+/** Fresh copies of `issues` (views never share state with the world). Usually empty: no callback then. */
+const copyIssues = (issues: readonly SimIssue[]): SimIssue[] =>
+  issues.length === 0 ? [] : issues.map((i) => ({ ...i }));
+
+/** Drops the `delay_in_setting_on_device` warning (a new array, as before; none to drop is the common case). */
+function dropDelayWarning(code: CodeState): void {
+  if (code.warnings.length > 0)
+    code.warnings = code.warnings.filter((w) => w.code !== 'delay_in_setting_on_device');
+}
+
 function codeView(c: CodeState): AccessCodeRecord {
   return {
     accessCodeId: c.accessCodeId,
@@ -1562,8 +1579,8 @@ function codeView(c: CodeState): AccessCodeRecord {
     isScheduledOnDevice: c.isScheduledOnDevice,
     holdsSlot: c.holdsSlot,
     loaded: c.loaded,
-    errors: c.errors.map((e) => ({ ...e })),
-    warnings: c.warnings.map((w) => ({ ...w })),
+    errors: copyIssues(c.errors),
+    warnings: copyIssues(c.warnings),
   };
 }
 
