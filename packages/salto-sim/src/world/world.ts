@@ -449,8 +449,16 @@ export class SaltoKsWorld {
     return null;
   }
 
-  /** Common frame of every API call: catch up, pre-call faults, the call, reply-lost faults. */
-  private api<T>(op: SimOperation, fn: () => SimResult<T>): SimResult<T> {
+  /**
+   * Common frame of every API call: catch up, pre-call faults, the call, reply-lost faults.
+   * `fn` gets `arg` and runs as a method of the world: the hot calls (create/delete) pass a method
+   * and its argument instead of allocating a closure per call.
+   */
+  private api<T, A = undefined>(
+    op: SimOperation,
+    fn: (this: SaltoKsWorld, arg: A) => SimResult<T>,
+    arg?: A,
+  ): SimResult<T> {
     this.catchUp();
     const fault = this.takeFault(op);
     if (fault?.spec.kind === 'server_error') {
@@ -471,7 +479,7 @@ export class SaltoKsWorld {
         retryAfterMs: fault.spec.retryAfterMs ?? 1000,
       });
     }
-    const result = fn();
+    const result = fn.call(this, arg as A);
     if (fault?.spec.kind === 'reply_lost') {
       return err({
         type: 'reply_lost',
@@ -933,92 +941,94 @@ export class SaltoKsWorld {
    * 429 `rate_limit_exceeded`.
    */
   createAccessCode(params: CreateAccessCodeParams): SimResult<AccessCodeRecord> {
-    return this.api('create_access_code', () => {
-      const t = this.nowMs;
-      const lock = this.locks.get(params.deviceId);
-      if (!lock) return err(notFound('device_not_found', 'Device', params.deviceId, 'device_id'));
-      const site = this.sites.get(lock.siteId)!;
-      if (params.name !== undefined && params.name !== null && typeof params.name !== 'string')
-        return err(invalid('name', 'must be a string'));
-      const hasStart = params.startsAt !== undefined;
-      const hasEnd = params.endsAt !== undefined;
-      if (hasStart !== hasEnd)
+    return this.api('create_access_code', this.createAccessCodeNow, params);
+  }
+
+  private createAccessCodeNow(params: CreateAccessCodeParams): SimResult<AccessCodeRecord> {
+    const t = this.nowMs;
+    const lock = this.locks.get(params.deviceId);
+    if (!lock) return err(notFound('device_not_found', 'Device', params.deviceId, 'device_id'));
+    const site = this.sites.get(lock.siteId)!;
+    if (params.name !== undefined && params.name !== null && typeof params.name !== 'string')
+      return err(invalid('name', 'must be a string'));
+    const hasStart = params.startsAt !== undefined;
+    const hasEnd = params.endsAt !== undefined;
+    if (hasStart !== hasEnd)
+      return err(
+        invalid(
+          hasStart ? 'ends_at' : 'starts_at',
+          'starts_at and ends_at must be given together (or neither for an ongoing code)',
+        ),
+      );
+    if (hasStart) {
+      if (!Number.isFinite(params.startsAt)) return err(invalid('starts_at', 'must be a valid instant'));
+      if (!Number.isFinite(params.endsAt)) return err(invalid('ends_at', 'must be a valid instant'));
+      if (params.endsAt! <= params.startsAt!) return err(invalid('ends_at', 'must be after starts_at'));
+      if (params.endsAt! <= t) return err(invalid('ends_at', 'must be in the future'));
+    }
+    if (params.code !== undefined) {
+      if (!site.hasCustomPinSubscription)
         return err(
           invalid(
-            hasStart ? 'ends_at' : 'starts_at',
-            'starts_at and ends_at must be given together (or neither for an ongoing code)',
+            'code',
+            `site ${site.siteId} has no custom-PIN subscription, so Salto generates every PIN; omit "code"`,
+            { reason: 'custom_pin_not_allowed' },
           ),
         );
-      if (hasStart) {
-        if (!Number.isFinite(params.startsAt)) return err(invalid('starts_at', 'must be a valid instant'));
-        if (!Number.isFinite(params.endsAt)) return err(invalid('ends_at', 'must be a valid instant'));
-        if (params.endsAt! <= params.startsAt!) return err(invalid('ends_at', 'must be after starts_at'));
-        if (params.endsAt! <= t) return err(invalid('ends_at', 'must be in the future'));
-      }
-      if (params.code !== undefined) {
-        if (!site.hasCustomPinSubscription)
-          return err(
-            invalid(
-              'code',
-              `site ${site.siteId} has no custom-PIN subscription, so Salto generates every PIN; omit "code"`,
-              { reason: 'custom_pin_not_allowed' },
-            ),
-          );
-        if (typeof params.code !== 'string' || !PIN_PATTERN.test(params.code))
-          return err(invalid('code', 'must be 6–10 digits'));
-        if (site.pins.has(params.code))
-          return err({
-            type: 'duplicate_access_code',
-            status: 409,
-            message: `That PIN is already used by another live code of site ${site.siteId}; choose another or omit "code".`,
-            data: { device_id: lock.deviceId },
-          });
-      }
-      if (!lock.capabilities.accessCodes)
+      if (typeof params.code !== 'string' || !PIN_PATTERN.test(params.code))
+        return err(invalid('code', 'must be 6–10 digits'));
+      if (site.pins.has(params.code))
         return err({
-          type: 'access_codes_not_supported',
-          status: 400,
-          message: `Device ${lock.deviceId} (${lock.name}) has no PIN pad, so it cannot take access codes. Use a lock with a keypad.`,
+          type: 'duplicate_access_code',
+          status: 409,
+          message: `That PIN is already used by another live code of site ${site.siteId}; choose another or omit "code".`,
           data: { device_id: lock.deviceId },
         });
-      const limited = this.rateLimit(lock.deviceId, 'create_access_code');
-      if (limited) return err(limited);
-
-      const code: CodeState = {
-        accessCodeId: this.newId(),
-        deviceId: lock.deviceId,
-        siteId: site.siteId,
-        name: params.name ?? null,
-        code: params.code ?? null,
-        type: hasStart ? 'time_bound' : 'ongoing',
-        startsAt: hasStart ? params.startsAt! : null,
-        endsAt: hasStart ? params.endsAt! : null,
-        status: hasStart ? 'unset' : 'setting',
-        createdAt: t,
-        isWaitingForCodeAssignment: params.code === undefined,
-        isScheduledOnDevice: false,
-        holdsSlot: false,
-        loaded: false,
-        errors: [],
-        warnings: [],
-        onDevice: false,
-        deleteRequested: false,
-      };
-      if (code.code !== null) site.pins.add(code.code);
-      this.codes.set(code.accessCodeId, code);
-      this.emit('access_code.created', lock.connectedAccountId, {
-        deviceId: lock.deviceId,
-        accessCodeId: code.accessCodeId,
+    }
+    if (!lock.capabilities.accessCodes)
+      return err({
+        type: 'access_codes_not_supported',
+        status: 400,
+        message: `Device ${lock.deviceId} (${lock.name}) has no PIN pad, so it cannot take access codes. Use a lock with a keypad.`,
+        data: { device_id: lock.deviceId },
       });
-      if (code.type === 'ongoing') this.load(code, site, lock);
-      else {
-        const loadAt = code.startsAt! - site.slotLeadTimeMs;
-        if (loadAt <= t) this.load(code, site, lock);
-        else this.schedule(loadAt, 'load', code.accessCodeId);
-        this.schedule(code.endsAt!, 'expire', code.accessCodeId);
-      }
-      return ok(codeView(code));
+    const limited = this.rateLimit(lock.deviceId, 'create_access_code');
+    if (limited) return err(limited);
+
+    const code: CodeState = {
+      accessCodeId: this.newId(),
+      deviceId: lock.deviceId,
+      siteId: site.siteId,
+      name: params.name ?? null,
+      code: params.code ?? null,
+      type: hasStart ? 'time_bound' : 'ongoing',
+      startsAt: hasStart ? params.startsAt! : null,
+      endsAt: hasStart ? params.endsAt! : null,
+      status: hasStart ? 'unset' : 'setting',
+      createdAt: t,
+      isWaitingForCodeAssignment: params.code === undefined,
+      isScheduledOnDevice: false,
+      holdsSlot: false,
+      loaded: false,
+      errors: [],
+      warnings: [],
+      onDevice: false,
+      deleteRequested: false,
+    };
+    if (code.code !== null) site.pins.add(code.code);
+    this.codes.set(code.accessCodeId, code);
+    this.emit('access_code.created', lock.connectedAccountId, {
+      deviceId: lock.deviceId,
+      accessCodeId: code.accessCodeId,
     });
+    if (code.type === 'ongoing') this.load(code, site, lock);
+    else {
+      const loadAt = code.startsAt! - site.slotLeadTimeMs;
+      if (loadAt <= t) this.load(code, site, lock);
+      else this.schedule(loadAt, 'load', code.accessCodeId);
+      this.schedule(code.endsAt!, 'expire', code.accessCodeId);
+    }
+    return ok(codeView(code));
   }
 
   /**
@@ -1027,22 +1037,24 @@ export class SaltoKsWorld {
    * lock and the hub is offline, after the hub reconnects. Deleting a `removing` code is a no-op.
    */
   deleteAccessCode(accessCodeId: string): SimResult<AccessCodeRecord> {
-    return this.api('delete_access_code', () => {
-      const code = this.codes.get(accessCodeId);
-      if (!code) return err(notFound('access_code_not_found', 'Access code', accessCodeId, 'access_code_id'));
-      if (code.status === 'removing') return ok(codeView(code));
-      const limited = this.rateLimit(code.deviceId, 'delete_access_code');
-      if (limited) return err(limited);
-      const lock = this.locks.get(code.deviceId)!;
-      this.startRemoval(code, lock);
-      code.deleteRequested = true;
-      this.emit('access_code.deleted', lock.connectedAccountId, {
-        deviceId: code.deviceId,
-        accessCodeId,
-        data: { code: code.code },
-      });
-      return ok(codeView(code));
+    return this.api('delete_access_code', this.deleteAccessCodeNow, accessCodeId);
+  }
+
+  private deleteAccessCodeNow(accessCodeId: string): SimResult<AccessCodeRecord> {
+    const code = this.codes.get(accessCodeId);
+    if (!code) return err(notFound('access_code_not_found', 'Access code', accessCodeId, 'access_code_id'));
+    if (code.status === 'removing') return ok(codeView(code));
+    const limited = this.rateLimit(code.deviceId, 'delete_access_code');
+    if (limited) return err(limited);
+    const lock = this.locks.get(code.deviceId)!;
+    this.startRemoval(code, lock);
+    code.deleteRequested = true;
+    this.emit('access_code.deleted', lock.connectedAccountId, {
+      deviceId: code.deviceId,
+      accessCodeId,
+      data: { code: code.code },
     });
+    return ok(codeView(code));
   }
 
   /**
