@@ -13,8 +13,8 @@ import {
   VirtualClock,
 } from '@keyslot/core';
 import { resolveWorldConfig } from './config.js';
+import { EventLog } from './event-log.js';
 import { QueuedTransition, type Transition, type TransitionKind, TransitionQueue } from './heap.js';
-import { RingBuffer } from './ring.js';
 import type {
   AccessCodeRecord,
   AccountIssue,
@@ -197,7 +197,7 @@ export class SaltoKsWorld {
   private readonly attempts = new Map<string, AttemptState>();
   private finishedAttempts: string[] = [];
   private queue = new TransitionQueue();
-  private events: RingBuffer<SimEvent>;
+  private events: EventLog;
   private readonly rateWindows = new Map<string, Map<RateLimitedOperation, number[]>>();
   private faults: Mutable<ActiveFault>[] = [];
   private readonly listeners = new Set<EventListener>();
@@ -213,7 +213,7 @@ export class SaltoKsWorld {
     this.clock = options.clock ?? new VirtualClock();
     this.rng = new SeededRandom(options.seed ?? 1);
     this.nowMs = this.clock.now();
-    this.events = new RingBuffer(this.config.eventLogCapacity);
+    this.events = new EventLog(this.config.eventLogCapacity);
   }
 
   /** Like the constructor, but returns a bad configuration as an `invalid_input` failure. */
@@ -303,8 +303,15 @@ export class SaltoKsWorld {
       'eventId' | 'sequence' | 'eventType' | 'occurredAt' | 'createdAt' | 'connectedAccountId'
     > = {},
   ): void {
+    // The id's draws are taken now (the random stream stays in call order); the log formats
+    // the id only when the event is read, and below before a listener sees it.
+    const rng = this.rng;
+    const a = rng.nextUint32();
+    const b = rng.nextUint32();
+    const c = rng.nextUint32();
+    const d = rng.nextUint32();
     const event: Mutable<SimEvent> = {
-      eventId: this.newId(),
+      eventId: '',
       sequence: ++this.eventSeq,
       eventType,
       occurredAt: this.nowMs,
@@ -317,8 +324,9 @@ export class SaltoKsWorld {
     if (fields.accessCodeId !== undefined) event.accessCodeId = fields.accessCodeId;
     if (fields.actionAttemptId !== undefined) event.actionAttemptId = fields.actionAttemptId;
     if (fields.data !== undefined) event.data = fields.data;
-    this.events.push(event);
+    this.events.push(event, a, b, c, d);
     if (this.listeners.size === 0) return;
+    event.eventId = formatUuid(a, b, c, d);
     for (const l of this.listeners) {
       try {
         l(event);
@@ -1543,7 +1551,7 @@ export class SaltoKsWorld {
     for (const a of snapshot.attempts as AttemptState[]) w.attempts.set(a.actionAttemptId, clone(a));
     w.finishedAttempts = [...snapshot.finishedAttempts];
     w.queue = new TransitionQueue(clone(snapshot.transitions));
-    w.events = new RingBuffer(w.config.eventLogCapacity, clone<SimEvent[]>(snapshot.events));
+    w.events = new EventLog(w.config.eventLogCapacity, clone<SimEvent[]>(snapshot.events));
     for (const [device, op, calls] of snapshot.rateWindows) {
       let perOp = w.rateWindows.get(device);
       if (!perOp) {
