@@ -73,8 +73,22 @@ export type GrantRolledBack = (
   readonly cleanupPending: readonly LockId[];
 };
 
+/**
+ * Other grants of the site kept being saved (by other app instances) while this one was being
+ * decided; nothing was made. Safe to try again.
+ */
+export interface SiteBusy {
+  readonly code: 'site_busy';
+  readonly message: string;
+  readonly siteId: SiteId;
+}
+
+/** How many times a grant is decided again after losing the site-level admission race. */
+const MAX_ADMISSION_ATTEMPTS = 5;
+
 export type GrantAccessError =
   | InvalidInput
+  | SiteBusy
   | Exclude<GrantRefusal, { code: 'slot_limit_reached' }>
   | (SlotLimitReached & { readonly rolledBack?: true; readonly cleanupPending?: readonly LockId[] })
   | SiteNotFound
@@ -135,9 +149,10 @@ export class GrantAccess {
   }
 
   /**
-   * Grants on one site run one at a time in this process, so two concurrent requests cannot both
-   * pass the plan for the last slot. (Across processes the provider's own refusal at the limit,
-   * handled by rolling back, is the backstop.)
+   * Grants on one site run one at a time in this process (no admission retries between them).
+   * Across processes sharing a `GrantStore`, the save is conditional on the site's revision: the
+   * loser of a race decides again and sees the winner's grant. The provider's own refusal at the
+   * limit, handled by rolling back, stays the last line of defence (other apps' users).
    */
   private readonly siteQueues = new Map<SiteId, Promise<unknown>>();
 
@@ -155,31 +170,43 @@ export class GrantAccess {
 
   private async grant(req: GrantRequest): Promise<GrantAccessResult> {
     const { store } = this.deps;
-    const existing = await store.get(req.key);
-    if (existing) return this.replay(existing, req);
+    for (let attempt = 1; ; attempt++) {
+      const existing = await store.get(req.key);
+      if (existing) return this.replay(existing, req);
 
-    // Load the state the decision needs.
-    const loaded = await this.loadState(req);
-    if (!loaded.ok) return loaded;
-    const { site, locks, unmanagedHeld, grants } = loaded.value;
-    const now = this.deps.clock.now();
-    const plan = planForGrants(site, grants, now);
-    const decision = decideGrant(this.deps.policy, { site, locks, plan, unmanagedHeld, now }, req);
-    if (!decision.ok) {
-      const e = decision.error;
-      return err(e.code === 'slot_limit_reached' ? { ...e, detectedBy: 'plan' } : e);
-    }
+      // Load the state the decision needs. The site's revision is read first: the save below
+      // only succeeds if no grant of the site was saved since (by this or another app instance).
+      const siteRevision = await store.siteRevision(req.siteId);
+      const loaded = await this.loadState(req);
+      if (!loaded.ok) return loaded;
+      const { site, locks, unmanagedHeld, grants } = loaded.value;
+      const now = this.deps.clock.now();
+      const plan = planForGrants(site, grants, now);
+      const decision = decideGrant(this.deps.policy, { site, locks, plan, unmanagedHeld, now }, req);
+      if (!decision.ok) {
+        const e = decision.error;
+        return err(e.code === 'slot_limit_reached' ? { ...e, detectedBy: 'plan' } : e);
+      }
 
-    const saved = await store.save(
-      { ...req, lockIds: [...req.lockIds], createdAt: now, revokedAt: null, version: 0 },
-      0,
-    );
-    if (!saved.ok) {
+      const saved = await store.save(
+        { ...req, lockIds: [...req.lockIds], createdAt: now, revokedAt: null, version: 0 },
+        0,
+        { siteRevision },
+      );
+      if (saved.ok) return this.provision(saved.value, decision.value, false, site);
+      if (saved.error.code === 'site_changed') {
+        // Another grant of the site was saved meanwhile: decide again on the new state.
+        if (attempt < MAX_ADMISSION_ATTEMPTS) continue;
+        return err({
+          code: 'site_busy',
+          message: `Site "${req.siteId}" kept changing while grant "${req.key}" was being decided (${attempt} attempts); nothing was made. Try again.`,
+          siteId: req.siteId,
+        });
+      }
       // Someone saved this key meanwhile: same request → idempotent, else a conflict.
       const current = await store.get(req.key);
       return current ? this.replay(current, req) : err(this.conflict(req.key, null));
     }
-    return this.provision(saved.value, decision.value, false, site);
   }
 
   private async replay(existing: Grant, req: GrantRequest): Promise<GrantAccessResult> {
