@@ -31,6 +31,16 @@ export interface Route {
   readonly handle: (ctx: RouteContext) => Reply | Promise<Reply>;
 }
 
+/**
+ * Routes loaded on first use: a request under `prefix` that matches no loaded route waits for
+ * `load()` (once), and is then routed as if they had been there from the start. Keeps rarely used
+ * route groups (and what they import) out of start-up.
+ */
+export interface LazyRoutes {
+  readonly prefix: string;
+  readonly load: () => Promise<readonly Route[]>;
+}
+
 export interface HttpOptions {
   /** The bearer token accepted. */
   readonly apiKey: string;
@@ -40,6 +50,8 @@ export interface HttpOptions {
   readonly onInternalError?: (error: unknown, requestId: string) => void;
   /** Called after each response (request logs; tests check every body against Seam's schemas). */
   readonly onResponse?: (info: ResponseInfo) => void;
+  /** Route groups loaded on first use. */
+  readonly lazyRoutes?: readonly LazyRoutes[];
 }
 
 export interface ResponseInfo {
@@ -58,15 +70,47 @@ const MAX_DRAIN_BYTES = 16 * 1024 * 1024;
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE', 'GET']);
 
+/**
+ * Request ids: UUID-shaped (a random v4 prefix per process, then a 48-bit counter), unique within
+ * the process and unlikely to repeat across processes, without a random draw per request.
+ */
+const REQUEST_ID_PREFIX = randomUUID().slice(0, 24);
+let requestCount = 0;
+function nextRequestId(): string {
+  requestCount = (requestCount + 1) % 0x1000000000000;
+  return REQUEST_ID_PREFIX + requestCount.toString(16).padStart(12, '0');
+}
+
 export function createRequestListener(
   routes: readonly Route[],
   options: HttpOptions,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const table = new Map<string, Route>();
-  for (const r of routes) {
-    if (table.has(r.path)) throw new Error(`Route ${r.path} is defined twice.`);
-    table.set(r.path, r);
-  }
+  const addRoutes = (rs: readonly Route[]) => {
+    for (const r of rs) {
+      if (table.has(r.path)) throw new Error(`Route ${r.path} is defined twice.`);
+      table.set(r.path, r);
+    }
+  };
+  addRoutes(routes);
+  /** Lazy groups not loaded yet, with their loading promise once started. */
+  const pending = new Map<LazyRoutes, Promise<void> | null>((options.lazyRoutes ?? []).map((g) => [g, null]));
+  const loadGroup = (g: LazyRoutes): Promise<void> => {
+    let p = pending.get(g);
+    if (p) return p;
+    p = g.load().then(
+      (rs) => {
+        addRoutes(rs);
+        pending.delete(g);
+      },
+      (e: unknown) => {
+        pending.set(g, null); // the next request tries again
+        throw e;
+      },
+    );
+    pending.set(g, p);
+    return p;
+  };
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const expectedAuth = Buffer.from(`Bearer ${options.apiKey}`);
   const onInternalError =
@@ -77,8 +121,8 @@ export function createRequestListener(
       );
     });
 
-  return (req, res) => {
-    const requestId = randomUUID();
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
+    const requestId = nextRequestId();
     const rawUrl = req.url ?? '/';
     const q = rawUrl.indexOf('?');
     const path = q === -1 ? rawUrl : rawUrl.slice(0, q);
@@ -94,8 +138,30 @@ export function createRequestListener(
       options.onResponse?.({ method, path, status: reply.status, requestId, payload });
     };
 
-    const route = table.get(path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path);
+    const routePath = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+    const route = table.get(routePath);
     if (!route) {
+      for (const g of pending.keys()) {
+        if (routePath.startsWith(g.prefix)) {
+          loadGroup(g).then(
+            () => listener(req, res),
+            (e: unknown) => {
+              onInternalError(e, requestId);
+              drainAndSend(
+                req,
+                res,
+                send,
+                failure(
+                  500,
+                  'internal_server_error',
+                  `The simulator could not load the routes under ${g.prefix}; this is a simulator bug (request ${requestId}).`,
+                ),
+              );
+            },
+          );
+          return;
+        }
+      }
       drainAndSend(
         req,
         res,
@@ -139,8 +205,10 @@ export function createRequestListener(
       return;
     }
 
-    readBody(req, cap).then(
-      async (body) => {
+    readBody(
+      req,
+      cap,
+      (body) => {
         if (body === 'too_large') {
           drainAndSend(req, res, send, tooLarge(cap), true);
           return;
@@ -150,26 +218,29 @@ export function createRequestListener(
           send(decoded.error);
           return;
         }
-        const params = decoded.value;
-        const host = req.headers.host ?? 'localhost';
         const ctx: RouteContext = {
-          params,
+          params: decoded.value,
           method: method as HttpMethod,
           requestId,
-          routeUrl: `http://${host}${route.path}`,
+          routeUrl: `http://${req.headers.host ?? 'localhost'}${route.path}`,
         };
-        let reply: Reply;
-        try {
-          reply = await route.handle(ctx);
-        } catch (e) {
+        const crashed = (e: unknown): Reply => {
           onInternalError(e, requestId);
-          reply = failure(
+          return failure(
             500,
             'internal_server_error',
             `The simulator failed while handling ${route.path}; this is a simulator bug (request ${requestId}).`,
           );
+        };
+        // Synchronous handlers answer right here (no promise, no microtask hop).
+        let reply: Reply | Promise<Reply>;
+        try {
+          reply = route.handle(ctx);
+        } catch (e) {
+          reply = crashed(e);
         }
-        send(reply);
+        if (reply instanceof Promise) reply.then(send, (e: unknown) => send(crashed(e)));
+        else send(reply);
       },
       () => {
         // The client went away mid-body; nothing to answer.
@@ -177,6 +248,7 @@ export function createRequestListener(
       },
     );
   };
+  return listener;
 }
 
 function tooLarge(max: number): ErrorReply {
@@ -193,29 +265,48 @@ function authorized(header: string | undefined, expected: Buffer): boolean {
   return got.length === expected.length && timingSafeEqual(got, expected);
 }
 
-function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'too_large'> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    req.on('data', (chunk: Buffer) => {
-      if (over) return;
-      size += chunk.length;
-      if (size > max) {
-        over = true;
-        chunks.length = 0;
-        resolve('too_large');
-        return;
-      }
+/** Reads the body up to `max` bytes; `done` or `failed` is called once. */
+function readBody(
+  req: IncomingMessage,
+  max: number,
+  done: (body: Buffer | 'too_large') => void,
+  failed: () => void,
+): void {
+  let first: Buffer | null = null;
+  let chunks: Buffer[] | null = null;
+  let size = 0;
+  let settled = false;
+  req.on('data', (chunk: Buffer) => {
+    if (settled) return;
+    size += chunk.length;
+    if (size > max) {
+      settled = true;
+      first = null;
+      chunks = null;
+      done('too_large');
+      return;
+    }
+    if (first === null) first = chunk;
+    else {
+      if (chunks === null) chunks = [first];
       chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (!over) resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
-    });
-    req.on('error', reject);
-    req.on('aborted', () => reject(new Error('aborted')));
+    }
   });
+  req.on('end', () => {
+    if (settled) return;
+    settled = true;
+    done(chunks !== null ? Buffer.concat(chunks) : (first ?? EMPTY));
+  });
+  const fail = () => {
+    if (settled) return;
+    settled = true;
+    failed();
+  };
+  req.on('error', fail);
+  req.on('aborted', fail);
 }
+
+const EMPTY = Buffer.alloc(0);
 
 /** Answers without (or after) reading the request body; the body is discarded, up to a cap. */
 function drainAndSend(
@@ -237,6 +328,8 @@ function drainAndSend(
 }
 
 const JSON_TYPE = /^application\/(?:[\w.+-]*\+)?json\s*(?:;|$)/i;
+/** The last content type that passed JSON_TYPE (clients send the same one every time). */
+let lastJsonType: string | undefined;
 
 function decodeParams(
   method: string,
@@ -244,10 +337,12 @@ function decodeParams(
   body: Buffer,
   contentType: string | undefined,
 ): Result<Record<string, unknown>, ErrorReply> {
-  const query = parseQuery(search) as Record<string, unknown>;
+  const query = search === '' ? null : (parseQuery(search) as Record<string, unknown>);
   const text = body.length === 0 ? '' : body.toString('utf8');
-  if (text.trim() === '' || !BODY_METHODS.has(method)) return ok({ ...query });
-  if (contentType === undefined || !JSON_TYPE.test(contentType)) {
+  // A body starting with `{` is not blank; only other bodies need the trim.
+  if ((text.charCodeAt(0) !== 123 && text.trim() === '') || !BODY_METHODS.has(method))
+    return ok({ ...query });
+  if (contentType === undefined || (contentType !== lastJsonType && !JSON_TYPE.test(contentType))) {
     return err(
       failure(
         400,
@@ -278,7 +373,13 @@ function decodeParams(
       }),
     );
   }
-  return ok({ ...query, ...(parsed as Record<string, unknown>) });
+  lastJsonType = contentType;
+  // JSON.parse made a fresh plain object: it can be the params as it is when there is no query.
+  return ok(
+    query === null
+      ? (parsed as Record<string, unknown>)
+      : { ...query, ...(parsed as Record<string, unknown>) },
+  );
 }
 
 function writeReply(res: ServerResponse, requestId: string, reply: Exclude<Reply, { kind: 'drop' }>): string {

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { z } from 'zod/v4';
 import type {
   AccessCodeRecord,
   DeviceView,
@@ -10,8 +9,8 @@ import type {
 } from '../world/types.js';
 import type { Route, RouteContext } from './http.js';
 import { paginate } from './pagination.js';
+import { checkParams, type Params, type SchemaName } from './params.js';
 import { type ErrorReply, failure, invalidParam, type Reply, success } from './reply.js';
-import * as S from './request-schemas.js';
 import {
   accessCodeJson,
   actionAttemptJson,
@@ -22,7 +21,6 @@ import {
   type Json,
 } from './seam-views.js';
 import type { ConnectWebviewRecord, SimState } from './sim-state.js';
-import { parseParams } from './validation.js';
 
 /**
  * The Seam API routes a Salto KS lock integration uses, over the simulated world.
@@ -44,13 +42,14 @@ export function failureReply(f: SimFailure): ErrorReply | { kind: 'drop' } {
   });
 }
 
-/** Parses params, then runs `fn`; shared by every handler. */
-function withParams<S extends z.ZodType>(
-  schema: S,
-  fn: (p: z.output<S>, ctx: RouteContext) => Reply | Promise<Reply>,
+/** Validates params against the named schema (see params.ts), then runs `fn`; shared by every handler. */
+function withParams<K extends SchemaName>(
+  schema: K,
+  fn: (p: Params<K>, ctx: RouteContext) => Reply | Promise<Reply>,
 ) {
   return (ctx: RouteContext): Reply | Promise<Reply> => {
-    const p = parseParams(schema, ctx.params);
+    const p = checkParams(schema, ctx.params);
+    if (p instanceof Promise) return p.then((r) => (r.ok ? fn(r.value, ctx) : r.error));
     return p.ok ? fn(p.value, ctx) : p.error;
   };
 }
@@ -60,9 +59,9 @@ function withParams<S extends z.ZodType>(
  * delay is wall-clock time whatever the world's clock: it simulates a slow network, not Salto.
  */
 function withLatency(state: SimState, op: SimOperation, handle: Route['handle']): Route['handle'] {
-  return async (ctx) => {
+  return (ctx) => {
     const ms = state.world.takeLatency(op);
-    if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+    if (ms > 0) return new Promise((resolve) => setTimeout(resolve, ms)).then(() => handle(ctx));
     return handle(ctx);
   };
 }
@@ -85,7 +84,7 @@ class ViewContext {
   }
 }
 
-type DeviceFilter = z.output<typeof S.locksList>;
+type DeviceFilter = Params<'locksList'>;
 
 /** The Seam device filters the world does not apply itself. */
 function filterDevices(state: SimState, devices: DeviceView[], p: DeviceFilter): DeviceView[] {
@@ -204,7 +203,7 @@ function routes(state: SimState): Route[] {
     {
       path: '/devices/list',
       methods: READ,
-      handle: withParams(S.devicesList, (p, ctx) => {
+      handle: withParams('devicesList', (p, ctx) => {
         const r = listDevices(state, p);
         if (!r.ok) return failureReply(r.error);
         const page = paginate(r.value, (d) => ({ id: d.deviceId, createdAt: iso(d.createdAt) }), {
@@ -223,7 +222,7 @@ function routes(state: SimState): Route[] {
     {
       path: '/devices/get',
       methods: READ,
-      handle: withParams(S.devicesGet, (p) => {
+      handle: withParams('devicesGet', (p) => {
         const r = getDevice(state, p);
         return r.ok ? success({ device: new ViewContext(state).deviceJson(r.value) }) : failureReply(r.error);
       }),
@@ -231,7 +230,7 @@ function routes(state: SimState): Route[] {
     {
       path: '/locks/list',
       methods: READ,
-      handle: withParams(S.locksList, (p) => {
+      handle: withParams('locksList', (p) => {
         const r = listDevices(state, p);
         if (!r.ok) return failureReply(r.error);
         // Not paginated (as in Seam 1.724): the world's creation order.
@@ -243,7 +242,7 @@ function routes(state: SimState): Route[] {
     {
       path: '/locks/get',
       methods: READ,
-      handle: withParams(S.devicesGet, (p) => {
+      handle: withParams('devicesGet', (p) => {
         const r = getDevice(state, p);
         if (!r.ok) return failureReply(r.error);
         const device = new ViewContext(state).deviceJson(r.value);
@@ -253,7 +252,7 @@ function routes(state: SimState): Route[] {
     {
       path: '/locks/unlock_door',
       methods: WRITE,
-      handle: withParams(S.deviceAction, (p) => {
+      handle: withParams('deviceAction', (p) => {
         const r = world().unlockDoor(p.device_id);
         state.scheduleTick();
         return r.ok ? success({ action_attempt: actionAttemptJson(r.value) }) : failureReply(r.error);
@@ -264,7 +263,7 @@ function routes(state: SimState): Route[] {
       // request on a lock that can be driven remotely succeeds at once (see README).
       path: '/locks/lock_door',
       methods: WRITE,
-      handle: withParams(S.deviceAction, (p) => {
+      handle: withParams('deviceAction', (p) => {
         const r = world().getDevice(p.device_id);
         if (!r.ok) return failureReply(r.error);
         if (!r.value.capabilities.remoteUnlock) {
@@ -281,7 +280,7 @@ function routes(state: SimState): Route[] {
     {
       path: '/action_attempts/get',
       methods: READ,
-      handle: withParams(S.actionAttemptsGet, (p) => {
+      handle: withParams('actionAttemptsGet', (p) => {
         const synthetic = state.syntheticAttempt(p.action_attempt_id);
         if (synthetic) return success({ action_attempt: synthetic });
         const r = world().getActionAttempt(p.action_attempt_id);
@@ -293,7 +292,7 @@ function routes(state: SimState): Route[] {
     {
       path: '/access_codes/create',
       methods: WRITE,
-      handle: withParams(S.accessCodesCreate, (p) => {
+      handle: withParams('accessCodesCreate', (p) => {
         const r = world().createAccessCode({
           deviceId: p.device_id,
           ...(p.name !== undefined ? { name: p.name } : {}),
@@ -314,7 +313,7 @@ function routes(state: SimState): Route[] {
     {
       path: '/access_codes/list',
       methods: READ,
-      handle: withParams(S.accessCodesList, (p, ctx) => {
+      handle: withParams('accessCodesList', (p, ctx) => {
         const r = world().listAccessCodes({
           ...(p.device_id !== undefined ? { deviceId: p.device_id } : {}),
           ...(p.access_code_ids !== undefined ? { accessCodeIds: p.access_code_ids } : {}),
@@ -336,7 +335,7 @@ function routes(state: SimState): Route[] {
     {
       path: '/access_codes/get',
       methods: READ,
-      handle: withParams(S.accessCodesGet, (p) => {
+      handle: withParams('accessCodesGet', (p) => {
         let r: SimResult<AccessCodeRecord>;
         if (p.access_code_id !== undefined) r = world().getAccessCode(p.access_code_id);
         else {
@@ -364,7 +363,7 @@ function routes(state: SimState): Route[] {
     {
       path: '/access_codes/update',
       methods: ['POST', 'PUT', 'PATCH'],
-      handle: withParams(S.accessCodesUpdate, (p) => {
+      handle: withParams('accessCodesUpdate', (p) => {
         const found = world().getAccessCode(p.access_code_id);
         if (!found.ok) return failureReply(found.error);
         return failure(
@@ -378,7 +377,7 @@ function routes(state: SimState): Route[] {
     {
       path: '/access_codes/delete',
       methods: ['POST', 'DELETE'],
-      handle: withParams(S.accessCodesDelete, (p) => {
+      handle: withParams('accessCodesDelete', (p) => {
         if (p.device_id !== undefined) {
           const c = world()
             .inspectAccessCodes({ deviceId: p.device_id })
@@ -406,7 +405,7 @@ function routes(state: SimState): Route[] {
     {
       path: '/connect_webviews/create',
       methods: WRITE,
-      handle: withParams(S.connectWebviewsCreate, (p, ctx) => {
+      handle: withParams('connectWebviewsCreate', (p, ctx) => {
         const providers = p.accepted_providers ?? ['salto_ks'];
         if (!providers.some((x) => x === 'salto_ks' || x === 'salto')) {
           return invalidParam(
@@ -439,7 +438,7 @@ function routes(state: SimState): Route[] {
     {
       path: '/connect_webviews/get',
       methods: READ,
-      handle: withParams(S.connectWebviewsGet, (p, ctx) => {
+      handle: withParams('connectWebviewsGet', (p, ctx) => {
         const w = state.webviews.get(p.connect_webview_id);
         return w
           ? success({ connect_webview: webviewJson(state, w, origin(ctx)) })
@@ -456,7 +455,7 @@ function routes(state: SimState): Route[] {
     {
       path: '/connect_webviews/list',
       methods: READ,
-      handle: withParams(S.connectWebviewsList, (p, ctx) => {
+      handle: withParams('connectWebviewsList', (p, ctx) => {
         const rows = [...state.webviews.values()].filter(
           (w) => p.customer_key === undefined || w.customer_key === p.customer_key,
         );
@@ -475,7 +474,7 @@ function routes(state: SimState): Route[] {
     {
       path: '/connected_accounts/list',
       methods: READ,
-      handle: withParams(S.connectedAccountsList, (p, ctx) => {
+      handle: withParams('connectedAccountsList', (p, ctx) => {
         const r = world().listConnectedAccounts();
         if (!r.ok) return failureReply(r.error);
         const search = p.search?.toLowerCase();
@@ -502,7 +501,7 @@ function routes(state: SimState): Route[] {
     {
       path: '/connected_accounts/get',
       methods: READ,
-      handle: withParams(S.connectedAccountsGet, (p) => {
+      handle: withParams('connectedAccountsGet', (p) => {
         if (p.connected_account_id === undefined) {
           return failure(
             404,
@@ -522,7 +521,7 @@ function routes(state: SimState): Route[] {
     {
       path: '/events/list',
       methods: READ,
-      handle: withParams(S.eventsList, (p) => {
+      handle: withParams('eventsList', (p) => {
         const between = p.between as [string, string] | undefined;
         const r = world().listEvents({
           ...(p.since !== undefined ? { since: toMs(p.since) } : {}),
@@ -561,7 +560,7 @@ function routes(state: SimState): Route[] {
     {
       path: '/webhooks/create',
       methods: WRITE,
-      handle: withParams(S.webhooksCreate, (p) =>
+      handle: withParams('webhooksCreate', (p) =>
         success({ webhook: state.webhooks.create(p.url, p.event_types) }),
       ),
     },
@@ -573,7 +572,7 @@ function routes(state: SimState): Route[] {
     {
       path: '/webhooks/get',
       methods: READ,
-      handle: withParams(S.webhooksById, (p) => {
+      handle: withParams('webhooksById', (p) => {
         const w = state.webhooks.get(p.webhook_id);
         return w
           ? success({ webhook: w })
@@ -585,7 +584,7 @@ function routes(state: SimState): Route[] {
     {
       path: '/webhooks/delete',
       methods: ['POST', 'DELETE'],
-      handle: withParams(S.webhooksById, (p) =>
+      handle: withParams('webhooksById', (p) =>
         state.webhooks.delete(p.webhook_id)
           ? success({})
           : failure(404, 'webhook_not_found', `Webhook ${p.webhook_id} was not found.`, {
@@ -606,7 +605,7 @@ function routes(state: SimState): Route[] {
       ([path, link]): Route => ({
         path,
         methods: WRITE,
-        handle: withParams(S.deviceAction, (p) => {
+        handle: withParams('deviceAction', (p) => {
           const r = world().setHubLink(p.device_id, link);
           state.scheduleTick();
           return r.ok ? success({}) : failureReply(r.error);
@@ -616,7 +615,7 @@ function routes(state: SimState): Route[] {
     {
       path: '/locks/simulate/keypad_code_entry',
       methods: WRITE,
-      handle: withParams(S.keypadCodeEntry, (p) => {
+      handle: withParams('keypadCodeEntry', (p) => {
         const d = world().getDevice(p.device_id);
         if (!d.ok) return failureReply(d.error);
         if (!d.value.capabilities.accessCodes) {

@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import type { SaltoKsWorld } from '../world/world.js';
 import { createRequestListener, type HttpOptions } from './http.js';
 import { seamRoutes } from './seam-routes.js';
-import { simRoutes } from './sim-routes.js';
 import { SimState } from './sim-state.js';
 import type { DeliveryOptions } from './webhooks.js';
 
@@ -42,7 +41,7 @@ export interface SimServer {
  */
 export async function startSimServer(options: SimServerOptions): Promise<SimServer> {
   const state = new SimState(options.world, options.webhooks);
-  const routes = [...seamRoutes(state), ...simRoutes(state)];
+  const routes = seamRoutes(state);
   const server = createServer(
     { keepAliveTimeout: 5_000 },
     createRequestListener(routes, {
@@ -50,6 +49,10 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
       ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
       ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}),
       ...(options.onResponse ? { onResponse: options.onResponse } : {}),
+      // The simulator controls (and zod, which they validate with) load on the first /_sim/ call.
+      lazyRoutes: [
+        { prefix: '/_sim/', load: async () => (await import('./sim-routes.js')).simRoutes(state) },
+      ],
     }),
   );
   server.headersTimeout = 30_000;

@@ -43,6 +43,8 @@ export class SimState {
   private readonly initial: WorldSnapshot;
   private unsubscribe: () => void;
   private tickTimer: NodeJS.Timeout | null = null;
+  /** The world instant `tickTimer` wakes the world at. */
+  private tickAt: number | null = null;
   private closed = false;
 
   constructor(world: SaltoKsWorld, delivery: DeliveryOptions = {}) {
@@ -61,6 +63,8 @@ export class SimState {
   }
 
   private onEvent(e: SimEvent): void {
+    // The Seam form of an event is only built when a webhook may want it.
+    if (!this.webhooks.active) return;
     this.webhooks.dispatch(eventJson(e) as { event_id: string; event_type: string });
   }
 
@@ -70,9 +74,12 @@ export class SimState {
    */
   scheduleTick(): void {
     if (this.closed || this.virtualClock) return;
+    const next = this.world.nextTransitionAt();
+    // Already set for that instant (most requests change nothing due sooner): keep the timer.
+    if (this.tickTimer !== null && next === this.tickAt) return;
     if (this.tickTimer) clearTimeout(this.tickTimer);
     this.tickTimer = null;
-    const next = this.world.nextTransitionAt();
+    this.tickAt = next;
     if (next === null) return;
     const delay = Math.min(Math.max(0, next - this.world.clock.now()), 2_147_483_647);
     this.tickTimer = setTimeout(() => {

@@ -114,6 +114,11 @@ export class WebhookDispatcher {
     this.hooks.clear();
   }
 
+  /** Whether `dispatch` can send anything (a webhook is registered and the dispatcher is open). */
+  get active(): boolean {
+    return !this.closed && this.hooks.size > 0;
+  }
+
   /** Sends `event` to every webhook subscribed to its type. */
   dispatch(event: WebhookEvent): void {
     if (this.closed) return;
