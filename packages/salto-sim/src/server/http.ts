@@ -1,6 +1,7 @@
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { err, ok, type Result } from '@keyslot/core';
+import { uuidSequence } from './ids.js';
 import { parseQuery } from './query.js';
 import { type ErrorReply, failure, type Reply } from './reply.js';
 
@@ -70,16 +71,8 @@ const MAX_DRAIN_BYTES = 16 * 1024 * 1024;
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE', 'GET']);
 
-/**
- * Request ids: UUID-shaped (a random v4 prefix per process, then a 48-bit counter), unique within
- * the process and unlikely to repeat across processes, without a random draw per request.
- */
-const REQUEST_ID_PREFIX = randomUUID().slice(0, 24);
-let requestCount = 0;
-function nextRequestId(): string {
-  requestCount = (requestCount + 1) % 0x1000000000000;
-  return REQUEST_ID_PREFIX + requestCount.toString(16).padStart(12, '0');
-}
+/** Request ids: UUID-shaped, without a random draw per request (see ids.ts). */
+const nextRequestId = uuidSequence();
 
 export function createRequestListener(
   routes: readonly Route[],

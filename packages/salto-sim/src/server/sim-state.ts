@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { Clock } from '@keyslot/core';
 import type { SimEvent } from '../world/types.js';
 import { SaltoKsWorld, type WorldSnapshot } from '../world/world.js';
+import { uuidSequence } from './ids.js';
 import { eventJson, type Json, SIM_WORKSPACE_ID } from './seam-views.js';
 import { type DeliveryOptions, WebhookDispatcher } from './webhooks.js';
 
@@ -40,6 +40,7 @@ export class SimState {
   readonly webviews = new Map<string, ConnectWebviewRecord>();
   /** CREATE/UPDATE/DELETE_ACCESS_CODE, LOCK_DOOR and keypad attempts, by id (oldest dropped first). */
   private readonly syntheticAttempts = new Map<string, Json>();
+  private readonly nextAttemptId = uuidSequence();
   private readonly initial: WorldSnapshot;
   private unsubscribe: () => void;
   private tickTimer: NodeJS.Timeout | null = null;
@@ -115,7 +116,13 @@ export class SimState {
     result: Json | null,
     error: Json | null,
   ): Json {
-    const attempt: Json = { action_attempt_id: randomUUID(), action_type: actionType, status, result, error };
+    const attempt: Json = {
+      action_attempt_id: this.nextAttemptId(),
+      action_type: actionType,
+      status,
+      result,
+      error,
+    };
     this.syntheticAttempts.set(attempt['action_attempt_id'] as string, attempt);
     if (this.syntheticAttempts.size > MAX_SYNTHETIC_ATTEMPTS) {
       const oldest = this.syntheticAttempts.keys().next().value;
