@@ -15,6 +15,7 @@ import {
 import { resolveWorldConfig } from './config.js';
 import { EventLog } from './event-log.js';
 import { QueuedTransition, type Transition, type TransitionKind, TransitionQueue } from './heap.js';
+import { LiveMap } from './live-map.js';
 import type {
   AccessCodeRecord,
   AccountIssue,
@@ -193,7 +194,8 @@ export class SaltoKsWorld {
   private readonly sites = new Map<string, SiteState>();
   private readonly hubs = new Map<string, Mutable<HubRecord>>();
   private readonly locks = new Map<string, LockState>();
-  private readonly codes = new Map<string, CodeState>();
+  /** Live codes by id in creation order (a `Map` with deferred deletion: codes come and go all the time). */
+  private readonly codes = new LiveMap<CodeState>();
   private readonly attempts = new Map<string, AttemptState>();
   private finishedAttempts: string[] = [];
   private queue = new TransitionQueue();
