@@ -1,0 +1,7 @@
+/**
+ * @keyslot/salto-sim/testing — fast-check helpers for testing against the simulator (needs the
+ * optional peer dependency `fast-check`).
+ * - The simulator's model: `setupModel`, the commands and `modelCommandArbs`, `checkInvariants`,
+ *   `runModel` and the ready `modelProperty`.
+ */
+export * from './model.js';
