@@ -58,19 +58,19 @@ export default {
         return {
           contenders: {
             simulator: async () => ({ 'sequences/s': await sequencesPerSecond(true, roundMs, 20) }),
-            'model only': async () => ({ 'sequences/s': await sequencesPerSecond(false, roundMs, 20) }),
+            'walk only': async () => ({ 'sequences/s': await sequencesPerSecond(false, roundMs, 20) }),
           },
           comparisons: [
             {
-              label: 'sequences/s vs model only',
+              label: 'sequences/s vs walk only',
               subject: 'simulator',
-              baseline: 'model only',
+              baseline: 'walk only',
               metric: 'sequences/s',
               better: 'higher',
             },
           ],
           close: async () => {
-            if (walked === 0) throw new Error('model-only baseline walked no command');
+            if (walked === 0) throw new Error('walk-only baseline walked no command');
           },
         };
       },
