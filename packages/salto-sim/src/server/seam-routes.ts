@@ -165,10 +165,12 @@ const OPERATION_OF: Readonly<Record<string, SimOperation>> = {
   '/locks/list': 'list_devices',
   '/locks/get': 'get_device',
   '/locks/unlock_door': 'unlock_door',
+  '/locks/lock_door': 'lock_door',
   '/action_attempts/get': 'get_action_attempt',
   '/access_codes/create': 'create_access_code',
   '/access_codes/list': 'list_access_codes',
   '/access_codes/get': 'get_access_code',
+  '/access_codes/update': 'update_access_code',
   '/access_codes/delete': 'delete_access_code',
   '/connected_accounts/list': 'list_connected_accounts',
   '/connected_accounts/get': 'get_connected_account',
@@ -259,22 +261,13 @@ function routes(state: SimState): Route[] {
       }),
     },
     {
-      // Salto KS locks relock by themselves; the world has no remote-lock model, so a lock
-      // request on a lock that can be driven remotely succeeds at once (see README).
+      // Salto KS locks relock by themselves: a pending LOCK_DOOR attempt that confirms (and ends office mode).
       path: '/locks/lock_door',
       methods: WRITE,
       handle: withParams('deviceAction', (p) => {
-        const r = world().getDevice(p.device_id);
-        if (!r.ok) return failureReply(r.error);
-        if (!r.value.capabilities.remoteUnlock) {
-          return failure(
-            400,
-            'remote_lock_not_supported',
-            `Device ${p.device_id} (${r.value.name}) cannot be locked remotely: its site has no Salto pass-through waiver.`,
-            { data: { device_id: p.device_id } },
-          );
-        }
-        return success({ action_attempt: state.recordAttempt('LOCK_DOOR', 'success', {}, null) });
+        const r = world().lockDoor(p.device_id);
+        state.scheduleTick();
+        return r.ok ? success({ action_attempt: actionAttemptJson(r.value) }) : failureReply(r.error);
       }),
     },
     {
@@ -361,17 +354,31 @@ function routes(state: SimState): Route[] {
       }),
     },
     {
+      // PUT is what Seam's SDK sends; PATCH and POST are Seam's other verbs for it.
       path: '/access_codes/update',
       methods: ['POST', 'PUT', 'PATCH'],
       handle: withParams('accessCodesUpdate', (p) => {
-        const found = world().getAccessCode(p.access_code_id);
-        if (!found.ok) return failureReply(found.error);
-        return failure(
-          400,
-          'invalid_input',
-          'The simulator cannot change an access code in place yet: delete it and create a new one (Salto assigns a new PIN either way).',
-          { data: { access_code_id: p.access_code_id, reason: 'update_not_supported' } },
-        );
+        if (p.is_managed === false) {
+          return invalidParam(
+            'is_managed',
+            'the simulator does not model unmanaged access codes: leave is_managed out or true',
+          );
+        }
+        const r = world().updateAccessCode({
+          accessCodeId: p.access_code_id,
+          ...(p.device_id !== undefined ? { deviceId: p.device_id } : {}),
+          ...(p.name !== undefined ? { name: p.name } : {}),
+          ...(p.code !== undefined ? { code: p.code } : {}),
+          ...(p.type !== undefined ? { type: p.type } : {}),
+          ...(p.starts_at !== undefined ? { startsAt: toMs(p.starts_at) } : {}),
+          ...(p.ends_at !== undefined ? { endsAt: toMs(p.ends_at) } : {}),
+        });
+        state.scheduleTick();
+        if (!r.ok) return failureReply(r.error);
+        const access_code = accessCodeJson(r.value, new ViewContext(state).device(r.value.deviceId));
+        return success({
+          action_attempt: state.recordAttempt('UPDATE_ACCESS_CODE', 'success', { access_code }, null),
+        });
       }),
     },
     {
@@ -613,40 +620,21 @@ function routes(state: SimState): Route[] {
       }),
     ),
     {
+      // The world decides (and emits lock.unlocked / lock.access_denied); the reply is a finished attempt.
       path: '/locks/simulate/keypad_code_entry',
       methods: WRITE,
       handle: withParams('keypadCodeEntry', (p) => {
-        const d = world().getDevice(p.device_id);
-        if (!d.ok) return failureReply(d.error);
-        if (!d.value.capabilities.accessCodes) {
-          return failure(
-            400,
-            'access_codes_not_supported',
-            `Device ${p.device_id} (${d.value.name}) has no PIN pad.`,
-            {
-              data: { device_id: p.device_id },
-            },
-          );
-        }
-        const now = world().now();
-        const code = world()
-          .inspectAccessCodes({ deviceId: p.device_id })
-          .find((c) => c.code === p.code);
-        const works =
-          code !== undefined &&
-          code.status === 'set' &&
-          code.errors.length === 0 &&
-          (code.startsAt === null || code.startsAt <= now) &&
-          (code.endsAt === null || now < code.endsAt) &&
-          !d.value.privacyMode;
-        const attempt = works
-          ? state.recordAttempt('SIMULATE_KEYPAD_CODE_ENTRY', 'success', {}, null)
-          : state.recordAttempt('SIMULATE_KEYPAD_CODE_ENTRY', 'error', null, {
-              type: 'uncategorized_error',
-              message: d.value.privacyMode
-                ? 'The lock is in privacy mode: PINs do not open it.'
-                : 'No active access code with this PIN is set on the lock; the door stayed locked.',
-            });
+        const r = world().enterKeypadCode(p.device_id, p.code);
+        state.scheduleTick();
+        if (!r.ok) return failureReply(r.error);
+        const e = r.value;
+        const attempt =
+          e.outcome === 'denied'
+            ? state.recordAttempt('SIMULATE_KEYPAD_CODE_ENTRY', 'error', null, {
+                type: e.reason,
+                message: e.message,
+              })
+            : state.recordAttempt('SIMULATE_KEYPAD_CODE_ENTRY', 'success', {}, null);
         return success({ action_attempt: attempt });
       }),
     },

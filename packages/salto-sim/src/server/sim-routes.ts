@@ -18,8 +18,10 @@ import { bool, num, parseParams, uuid } from './validation.js';
 const hubLink = z.enum(['good', 'weak', 'offline']);
 const OPERATIONS = [
   'create_access_code',
+  'update_access_code',
   'delete_access_code',
   'unlock_door',
+  'lock_door',
   'list_connected_accounts',
   'get_connected_account',
   'list_sites',

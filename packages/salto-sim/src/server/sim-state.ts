@@ -32,13 +32,13 @@ const MAX_SYNTHETIC_ATTEMPTS = 1000;
 /**
  * Everything the server holds: the current world (replaced by restore/reset), the initial
  * snapshot (for reset), webhooks, Connect Webviews, and the action attempts Seam returns for
- * access-code mutations (the world only models remote-unlock attempts).
+ * access-code mutations and keypad entries (the world models the remote lock/unlock attempts).
  */
 export class SimState {
   world: SaltoKsWorld;
   readonly webhooks: WebhookDispatcher;
   readonly webviews = new Map<string, ConnectWebviewRecord>();
-  /** CREATE/UPDATE/DELETE_ACCESS_CODE, LOCK_DOOR and keypad attempts, by id (oldest dropped first). */
+  /** CREATE/UPDATE/DELETE_ACCESS_CODE and keypad attempts, by id (oldest dropped first). */
   private readonly syntheticAttempts = new Map<string, Json>();
   private readonly nextAttemptId = uuidSequence();
   private readonly initial: WorldSnapshot;

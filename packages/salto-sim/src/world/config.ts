@@ -12,7 +12,13 @@ export const DEFAULT_WORLD_CONFIG: WorldConfig = {
   rateLimits: {
     enabled: true,
     windowMs: 60_000,
-    perDevice: { create_access_code: 10, delete_access_code: 20, unlock_door: 15 },
+    perDevice: {
+      create_access_code: 10,
+      update_access_code: 10,
+      delete_access_code: 20,
+      unlock_door: 15,
+      lock_door: 15,
+    },
   },
   notSubscribedErrorCode: 'salto_site_user_not_subscribed',
   eventLogCapacity: 1_000,

@@ -19,8 +19,8 @@ export type SimHttpStatus = 400 | 404 | 409 | 429 | 500 | 503 | 504;
  * Seam `error.type` strings the world returns. Besides Seam's own names:
  * - `access_codes_not_supported` (400): the lock has no PIN pad (`capabilities.accessCodes` false).
  *   Seam does not document its answer here; we refuse instead of creating a code that can never work.
- * - `remote_unlock_not_supported` (400): the lock lacks the remote-unlock capability (no Salto
- *   pass-through waiver).
+ * - `remote_unlock_not_supported` / `remote_lock_not_supported` (400): the lock lacks the
+ *   remote-unlock capability (no Salto pass-through waiver, which covers lock and unlock).
  * - `rate_limit_exceeded` (429): per-device rate limit; `retryAfterMs` says when to retry.
  * - `reply_lost` (504): fault injection only; the change WAS applied (`committed: true`) but the
  *   caller never got the answer. An HTTP server should drop the connection or answer 504.
@@ -38,6 +38,7 @@ export type SimFailureType =
   | 'duplicate_access_code'
   | 'access_codes_not_supported'
   | 'remote_unlock_not_supported'
+  | 'remote_lock_not_supported'
   | 'rate_limit_exceeded'
   | 'internal_server_error'
   | 'service_unavailable'
@@ -70,7 +71,12 @@ export type NotSubscribedErrorCode =
   | 'access_code_inactive';
 
 /** Operations that count against Seam's per-device rate limits and that faults can target. */
-export type RateLimitedOperation = 'create_access_code' | 'delete_access_code' | 'unlock_door';
+export type RateLimitedOperation =
+  | 'create_access_code'
+  | 'update_access_code'
+  | 'delete_access_code'
+  | 'unlock_door'
+  | 'lock_door';
 
 /** Every API operation of the world; faults can target any of them. */
 export type SimOperation =
@@ -93,7 +99,7 @@ export interface SimTimings {
   readonly programmingMs: DelayRange;
   /** Removing a code from the lock. Default 1–5 s. */
   readonly removalMs: DelayRange;
-  /** A remote unlock's action attempt completes after this. Default 1–6 s. */
+  /** A remote unlock's (or lock's) action attempt completes after this. Default 1–6 s. */
   readonly unlockMs: DelayRange;
   /** After a successful remote unlock the lock relocks after this (Salto open time, default 7 s). */
   readonly relockMs: number;
@@ -110,7 +116,7 @@ export interface RateLimitConfig {
   readonly enabled: boolean;
   /** Sliding window length. Default 60 000 ms. */
   readonly windowMs: number;
-  /** Calls allowed per device per window. Defaults: create 10, delete 20, unlock 15 (Seam's limits). */
+  /** Calls allowed per device per window. Defaults: create 10, update 10, delete 20, unlock 15, lock 15 (Seam's limits). */
   readonly perDevice: Readonly<Record<RateLimitedOperation, number>>;
 }
 
@@ -243,7 +249,7 @@ export type ActionAttemptStatus = 'pending' | 'success' | 'error';
 
 export interface ActionAttemptRecord {
   readonly actionAttemptId: string;
-  readonly actionType: 'UNLOCK_DOOR';
+  readonly actionType: 'UNLOCK_DOOR' | 'LOCK_DOOR';
   readonly deviceId: string;
   readonly status: ActionAttemptStatus;
   readonly createdAt: Instant;
@@ -265,6 +271,7 @@ export type SimEventType =
   | 'device.salto.privacy_mode_activated'
   | 'device.salto.privacy_mode_deactivated'
   | 'access_code.created'
+  | 'access_code.changed'
   | 'access_code.scheduled_on_device'
   | 'access_code.set_on_device'
   | 'access_code.delay_in_setting_on_device'
@@ -274,8 +281,11 @@ export type SimEventType =
   | 'access_code.deleted'
   | 'lock.unlocked'
   | 'lock.locked'
+  | 'lock.access_denied'
   | 'action_attempt.unlock_door.succeeded'
-  | 'action_attempt.unlock_door.failed';
+  | 'action_attempt.unlock_door.failed'
+  | 'action_attempt.lock_door.succeeded'
+  | 'action_attempt.lock_door.failed';
 
 export interface SimEvent {
   readonly eventId: string;
@@ -357,6 +367,54 @@ export interface CreateAccessCodeParams {
   readonly startsAt?: Instant;
   readonly endsAt?: Instant;
 }
+
+/**
+ * A change to a live access code (Seam `/access_codes/update`). Absent fields keep their value.
+ * The window: `type: 'ongoing'` makes the code permanent (then no `startsAt`/`endsAt`);
+ * a time-bound code takes a new `startsAt` and/or `endsAt`; an ongoing code becomes time-bound
+ * only with both (`type: 'time_bound'` optional then).
+ */
+export interface UpdateAccessCodeParams {
+  readonly accessCodeId: string;
+  /** When given, must be the code's own device (a code cannot move to another lock). */
+  readonly deviceId?: string;
+  readonly name?: string | null;
+  /** New caller-chosen PIN: only for sites with a custom-PIN subscription (6–10 digits). */
+  readonly code?: string;
+  readonly type?: 'ongoing' | 'time_bound';
+  readonly startsAt?: Instant;
+  readonly endsAt?: Instant;
+}
+
+/** Why a PIN typed on a lock's keypad did not open it. */
+export type KeypadDenialReason =
+  /** No access code of this lock has that PIN. */
+  | 'unknown_code'
+  /** The code is not on the lock yet (PIN pending, programming, preloaded before its start) or is being removed. */
+  | 'code_not_set'
+  /** Now is outside the code's `[startsAt, endsAt)` window. */
+  | 'outside_window'
+  /** The code holds no user slot (the site reached its limit): Salto refuses unsubscribed users. */
+  | 'not_subscribed'
+  /** The lock is in privacy mode. */
+  | 'privacy_mode'
+  /** The lock's weak link to its IQ hub dropped the PIN check (a weak-link failure draw). */
+  | 'hub_unreachable';
+
+/** What happened at the keypad (`SaltoKsWorld.enterKeypadCode`). */
+export type KeypadEntryResult =
+  /** A valid code opened the lock: `lock.unlocked` (`method: keycode`) was emitted, it relocks after `relockMs`. */
+  | { readonly outcome: 'unlocked'; readonly accessCodeId: string }
+  /** Office mode: the door is already free; no PIN is needed and nothing is emitted. */
+  | { readonly outcome: 'already_free'; readonly accessCodeId: string | null }
+  /** Refused: `lock.access_denied` was emitted (with `accessCodeId` when the PIN matched a code of this lock). */
+  | {
+      readonly outcome: 'denied';
+      readonly reason: KeypadDenialReason;
+      readonly accessCodeId: string | null;
+      /** Says why, never contains the PIN. */
+      readonly message: string;
+    };
 
 export interface ListAccessCodesParams {
   readonly deviceId?: string;

@@ -33,6 +33,8 @@ import type {
   DeviceView,
   FaultInput,
   HubRecord,
+  KeypadDenialReason,
+  KeypadEntryResult,
   ListAccessCodesParams,
   ListDevicesParams,
   ListEventsParams,
@@ -47,6 +49,7 @@ import type {
   SiteRecord,
   SiteSlotCount,
   SiteView,
+  UpdateAccessCodeParams,
   WorldConfig,
   WorldConfigInput,
 } from './types.js';
@@ -1068,6 +1071,239 @@ export class SaltoKsWorld {
   }
 
   /**
+   * Changes a live code (Seam `/access_codes/update`); emits `access_code.changed` when something
+   * changed. See {@link UpdateAccessCodeParams} for the window rules.
+   * - A name-only change is bookkeeping: the code stays as it is on the lock.
+   * - A new window or PIN is a new definition that must reach the lock: the code is taken off
+   *   (`onDevice` false; ongoing → `setting`, time-bound → `unset`) and loaded again under the new
+   *   window exactly as a new code would be — it keeps the slot it held if the new window holds
+   *   one now, gives it back if the new window starts beyond the lead time (taken again at the new
+   *   load), and takes one if the new window makes it load now (at the site's limit: the
+   *   not-subscribed error, no slot). The slot is freed at the new `endsAt`. Programming then
+   *   follows the usual path (PIN, `scheduled_on_device`/`set_on_device`; on an offline hub it
+   *   waits with `delay_in_setting_on_device` until reconnect).
+   * - A code already refused at the limit (not-subscribed error) stays refused: its window and PIN
+   *   change, it never takes a slot (delete it and create a new one).
+   * Failures: 404 `access_code_not_found` (gone, or not on the given `deviceId`), 404
+   * `device_not_found` (unknown `deviceId`); 400 `invalid_input` (code being removed:
+   * `data.reason: 'access_code_being_removed'`; bad window — one bound missing for an ongoing
+   * code, `ends_at` not after `starts_at` or not in the future, bounds with `type: 'ongoing'`;
+   * bad name; `code` without custom-PIN subscription → `data.reason: 'custom_pin_not_allowed'`,
+   * not 6–10 digits); 409 `duplicate_access_code`; 429 `rate_limit_exceeded` (10/min per device).
+   */
+  updateAccessCode(params: UpdateAccessCodeParams): SimResult<AccessCodeRecord> {
+    return this.api('update_access_code', this.updateAccessCodeNow, params);
+  }
+
+  private updateAccessCodeNow(params: UpdateAccessCodeParams): SimResult<AccessCodeRecord> {
+    const t = this.nowMs;
+    const id = params.accessCodeId;
+    const code = this.codes.get(id);
+    if (!code) return err(notFound('access_code_not_found', 'Access code', id, 'access_code_id'));
+    if (params.deviceId !== undefined && params.deviceId !== code.deviceId) {
+      if (!this.locks.has(params.deviceId))
+        return err(notFound('device_not_found', 'Device', params.deviceId, 'device_id'));
+      return err({
+        type: 'access_code_not_found',
+        status: 404,
+        message: `Access code ${id} is not on device ${params.deviceId}: give the code's own device_id or leave it out (a code cannot move to another lock; create a new one there).`,
+        data: { device_id: params.deviceId, access_code_id: id },
+      });
+    }
+    if (code.status === 'removing')
+      return err(
+        invalid(
+          'access_code_id',
+          `access code ${id} is being removed and can no longer be changed; create a new one`,
+          {
+            reason: 'access_code_being_removed',
+            access_code_id: id,
+          },
+        ),
+      );
+    const lock = this.locks.get(code.deviceId)!;
+    const site = this.sites.get(code.siteId)!;
+    if (params.name !== undefined && params.name !== null && typeof params.name !== 'string')
+      return err(invalid('name', 'must be a string or null'));
+
+    // The new window.
+    let type = code.type;
+    let startsAt = code.startsAt;
+    let endsAt = code.endsAt;
+    const hasStart = params.startsAt !== undefined;
+    const hasEnd = params.endsAt !== undefined;
+    if (params.type !== undefined && params.type !== 'ongoing' && params.type !== 'time_bound')
+      return err(invalid('type', 'must be "ongoing" or "time_bound"'));
+    if (hasStart && !Number.isFinite(params.startsAt))
+      return err(invalid('starts_at', 'must be a valid instant'));
+    if (hasEnd && !Number.isFinite(params.endsAt)) return err(invalid('ends_at', 'must be a valid instant'));
+    if (params.type === 'ongoing') {
+      if (hasStart || hasEnd)
+        return err(
+          invalid(
+            hasStart ? 'starts_at' : 'ends_at',
+            'an ongoing code has no window: leave starts_at and ends_at out with type "ongoing"',
+          ),
+        );
+      type = 'ongoing';
+      startsAt = null;
+      endsAt = null;
+    } else if (hasStart || hasEnd || params.type === 'time_bound') {
+      if (code.type === 'ongoing' && !(hasStart && hasEnd))
+        return err(
+          invalid(
+            hasStart ? 'ends_at' : 'starts_at',
+            'an ongoing code becomes time-bound only with both starts_at and ends_at',
+          ),
+        );
+      type = 'time_bound';
+      startsAt = hasStart ? params.startsAt! : startsAt;
+      endsAt = hasEnd ? params.endsAt! : endsAt;
+      if (endsAt! <= startsAt!) return err(invalid('ends_at', 'must be after starts_at'));
+      if (endsAt! <= t) return err(invalid('ends_at', 'must be in the future'));
+    }
+    const windowChanged = type !== code.type || startsAt !== code.startsAt || endsAt !== code.endsAt;
+
+    // The new PIN.
+    let pinChanged = false;
+    if (params.code !== undefined) {
+      if (!site.hasCustomPinSubscription)
+        return err(
+          invalid(
+            'code',
+            `site ${site.siteId} has no custom-PIN subscription, so Salto generates every PIN; omit "code"`,
+            { reason: 'custom_pin_not_allowed' },
+          ),
+        );
+      if (typeof params.code !== 'string' || !PIN_PATTERN.test(params.code))
+        return err(invalid('code', 'must be 6–10 digits'));
+      pinChanged = params.code !== code.code;
+      if (pinChanged && site.pins.has(params.code))
+        return err({
+          type: 'duplicate_access_code',
+          status: 409,
+          message: `That PIN is already used by another live code of site ${site.siteId}; choose another or omit "code".`,
+          data: { device_id: lock.deviceId },
+        });
+    }
+    const nameChanged = params.name !== undefined && (params.name ?? null) !== code.name;
+    const limited = this.rateLimit(code.deviceId, 'update_access_code');
+    if (limited) return err(limited);
+    if (!windowChanged && !pinChanged && !nameChanged) return ok(codeView(code));
+
+    // Everything is valid: apply.
+    if (nameChanged) code.name = params.name ?? null;
+    if (pinChanged) {
+      if (code.code !== null) site.pins.delete(code.code);
+      code.code = params.code!;
+      code.isWaitingForCodeAssignment = false;
+      site.pins.add(code.code);
+    }
+    code.type = type;
+    code.startsAt = startsAt;
+    code.endsAt = endsAt;
+    this.emit('access_code.changed', lock.connectedAccountId, { deviceId: lock.deviceId, accessCodeId: id });
+    if (windowChanged || pinChanged) this.redefine(code, site, lock, windowChanged);
+    return ok(codeView(code));
+  }
+
+  /** Takes a code off the lock and loads it again under its (new) window; see {@link updateAccessCode}. */
+  private redefine(code: CodeState, site: SiteState, lock: LockState, windowChanged: boolean): void {
+    const t = this.nowMs;
+    const refused = code.loaded && !code.holdsSlot;
+    if (windowChanged && code.type === 'time_bound') this.schedule(code.endsAt!, 'expire', code.accessCodeId);
+    if (refused) return;
+    if (code.holdsSlot) {
+      code.holdsSlot = false;
+      site.used--;
+    }
+    code.loaded = false;
+    code.onDevice = false;
+    code.isScheduledOnDevice = false;
+    code.status = code.type === 'ongoing' ? 'setting' : 'unset';
+    dropDelayWarning(code);
+    const loadAt = code.type === 'ongoing' ? t : code.startsAt! - site.slotLeadTimeMs;
+    if (loadAt <= t) this.load(code, site, lock);
+    else this.schedule(loadAt, 'load', code.accessCodeId);
+    this.refreshSiteFlags(site);
+  }
+
+  /**
+   * Someone types `pin` on the lock's keypad (Seam sandbox `/locks/simulate/keypad_code_entry`).
+   * A control method: no faults, no rate limits. The PIN opens the lock when a code of this lock
+   * has it, is `set`, holds a slot and `now` is inside its window; the check runs at the IQ hub,
+   * so it still works while the hub is offline from the cloud (`offline`: codes already on the
+   * lock keep working) but may be dropped on a `weak` link (failure draw). Privacy mode refuses
+   * every PIN; in office mode the door is already free. Outcomes: `unlocked` (emits
+   * `lock.unlocked` with `method: keycode`, `access_code_id`, `access_code_is_managed: true`;
+   * relocks after `relockMs`), `already_free` (nothing emitted), `denied` (emits
+   * `lock.access_denied`, with `access_code_id` when the PIN matched a code of this lock).
+   * Failures: 404 `device_not_found`; 400 `access_codes_not_supported` (no PIN pad);
+   * 400 `invalid_input` (`pin` not a string of digits).
+   */
+  enterKeypadCode(deviceId: string, pin: string): SimResult<KeypadEntryResult> {
+    const t = this.catchUp();
+    const lock = this.locks.get(deviceId);
+    if (!lock) return err(notFound('device_not_found', 'Device', deviceId, 'device_id'));
+    if (!lock.capabilities.accessCodes)
+      return err({
+        type: 'access_codes_not_supported',
+        status: 400,
+        message: `Device ${deviceId} (${lock.name}) has no PIN pad, so no PIN can be typed on it.`,
+        data: { device_id: deviceId },
+      });
+    if (typeof pin !== 'string' || !/^\d{1,12}$/.test(pin))
+      return err(invalid('code', 'must be 1–12 digits'));
+    let match: CodeState | undefined;
+    for (const c of this.codes.values()) {
+      if (c.code === pin && c.deviceId === deviceId) {
+        match = c;
+        break;
+      }
+    }
+    const accessCodeId = match?.accessCodeId ?? null;
+    let reason: KeypadDenialReason | null = null;
+    let message = '';
+    if (lock.privacyMode) {
+      reason = 'privacy_mode';
+      message = `${lock.name} is in privacy mode: it refuses every PIN until privacy mode is turned off.`;
+    } else if (lock.officeMode) {
+      return ok({ outcome: 'already_free', accessCodeId });
+    } else if (!match) {
+      reason = 'unknown_code';
+      message = `No access code of ${lock.name} has that PIN; the door stayed locked.`;
+    } else if (match.loaded && !match.holdsSlot && match.status !== 'removing') {
+      reason = 'not_subscribed';
+      message = `Access code ${match.accessCodeId} holds no user slot (the site reached its limit), so Salto refuses it.`;
+    } else if (
+      (match.startsAt !== null && t < match.startsAt) ||
+      (match.endsAt !== null && t >= match.endsAt)
+    ) {
+      reason = 'outside_window';
+      message = `Access code ${match.accessCodeId} is outside its window (${new Date(match.startsAt!).toISOString()} to ${new Date(match.endsAt!).toISOString()}).`;
+    } else if (match.status !== 'set') {
+      reason = 'code_not_set';
+      message = `Access code ${match.accessCodeId} is not active on ${lock.name} (status ${match.status}).`;
+    } else if (lock.hubLink === 'weak' && chance(this.rng, this.config.weakLink.failureProbability)) {
+      reason = 'hub_unreachable';
+      message = `${lock.name} could not check the PIN: its link to the IQ hub is weak. Try again.`;
+    }
+    const acc = lock.connectedAccountId;
+    if (reason !== null) {
+      this.emit('lock.access_denied', acc, accessCodeId !== null ? { deviceId, accessCodeId } : { deviceId });
+      return ok({ outcome: 'denied', reason, accessCodeId, message });
+    }
+    lock.locked = false;
+    this.emit('lock.unlocked', acc, {
+      deviceId,
+      accessCodeId: accessCodeId!,
+      data: { method: 'keycode', access_code_is_managed: true },
+    });
+    this.schedule(t + this.config.timings.relockMs, 'relock', deviceId);
+    return ok({ outcome: 'unlocked', accessCodeId: accessCodeId! });
+  }
+
+  /**
    * Remote unlock (Seam `/locks/unlock_door`): returns a `pending` UNLOCK_DOOR attempt that ends
    * after `unlockMs` in `success` (emits `lock.unlocked` with `method: seamapi`, relocks later)
    * or `error` — `hub_disconnected` when the hub is offline at request or completion time,
@@ -1075,44 +1311,64 @@ export class SaltoKsWorld {
    * Failures: 404 `device_not_found`; 400 `remote_unlock_not_supported`; 429.
    */
   unlockDoor(deviceId: string): SimResult<ActionAttemptRecord> {
-    return this.api('unlock_door', () => {
-      const t = this.nowMs;
-      const lock = this.locks.get(deviceId);
-      if (!lock) return err(notFound('device_not_found', 'Device', deviceId, 'device_id'));
-      if (!lock.capabilities.remoteUnlock)
-        return err({
-          type: 'remote_unlock_not_supported',
-          status: 400,
-          message: `Device ${deviceId} (${lock.name}) cannot be unlocked remotely: its site has no Salto pass-through waiver. Ask Seam/Salto to enable remote unlock.`,
-          data: { device_id: deviceId },
-        });
-      const limited = this.rateLimit(deviceId, 'unlock_door');
-      if (limited) return err(limited);
-      const attempt: AttemptState = {
-        actionAttemptId: this.newId(),
-        actionType: 'UNLOCK_DOOR',
-        deviceId,
-        status: 'pending',
-        createdAt: t,
-        completedAt: null,
-        error: null,
-        doomed: this.unlockBlocker(lock),
-      };
-      this.attempts.set(attempt.actionAttemptId, attempt);
-      this.schedule(
-        t + this.draw(this.config.timings.unlockMs, this.hubFactor(lock)),
-        'unlock_done',
-        attempt.actionAttemptId,
-      );
-      return ok(attemptView(attempt));
-    });
+    return this.api('unlock_door', this.remoteActionNow, { deviceId, actionType: 'UNLOCK_DOOR' } as const);
+  }
+
+  /**
+   * Remote lock (Seam `/locks/lock_door`). Salto locks relock by themselves, so this mostly
+   * confirms; it is what ends office mode. Returns a `pending` LOCK_DOOR attempt that ends after
+   * `unlockMs` in `success` (the lock is locked, office mode off; emits `lock.locked` with
+   * `method: seamapi` and the attempt id, `action_attempt.lock_door.succeeded`) or `error`
+   * (`hub_disconnected` when offline at request or completion time, `uncategorized_error` on a weak
+   * link's failure draw). Privacy mode does not refuse locking. Needs the same pass-through waiver
+   * as unlocking. Failures: 404 `device_not_found`; 400 `remote_lock_not_supported`; 429.
+   */
+  lockDoor(deviceId: string): SimResult<ActionAttemptRecord> {
+    return this.api('lock_door', this.remoteActionNow, { deviceId, actionType: 'LOCK_DOOR' } as const);
+  }
+
+  private remoteActionNow(p: {
+    readonly deviceId: string;
+    readonly actionType: 'UNLOCK_DOOR' | 'LOCK_DOOR';
+  }): SimResult<ActionAttemptRecord> {
+    const t = this.nowMs;
+    const { deviceId, actionType } = p;
+    const unlock = actionType === 'UNLOCK_DOOR';
+    const lock = this.locks.get(deviceId);
+    if (!lock) return err(notFound('device_not_found', 'Device', deviceId, 'device_id'));
+    if (!lock.capabilities.remoteUnlock)
+      return err({
+        type: unlock ? 'remote_unlock_not_supported' : 'remote_lock_not_supported',
+        status: 400,
+        message: `Device ${deviceId} (${lock.name}) cannot be ${unlock ? 'unlocked' : 'locked'} remotely: its site has no Salto pass-through waiver. Ask Seam/Salto to enable remote lock and unlock.`,
+        data: { device_id: deviceId },
+      });
+    const limited = this.rateLimit(deviceId, unlock ? 'unlock_door' : 'lock_door');
+    if (limited) return err(limited);
+    const attempt: AttemptState = {
+      actionAttemptId: this.newId(),
+      actionType,
+      deviceId,
+      status: 'pending',
+      createdAt: t,
+      completedAt: null,
+      error: null,
+      doomed: unlock ? this.unlockBlocker(lock) : this.offlineBlocker(lock),
+    };
+    this.attempts.set(attempt.actionAttemptId, attempt);
+    this.schedule(
+      t + this.draw(this.config.timings.unlockMs, this.hubFactor(lock)),
+      'unlock_done',
+      attempt.actionAttemptId,
+    );
+    return ok(attemptView(attempt));
   }
 
   // ───────────────────────── transitions ─────────────────────────
 
   private handle(tr: QueuedTransition): void {
     if (tr.kind === 'unlock_done') {
-      this.finishUnlock(tr.target);
+      this.finishAttempt(tr.target);
       return;
     }
     if (tr.kind === 'relock') {
@@ -1132,17 +1388,30 @@ export class SaltoKsWorld {
     const site = this.sites.get(code.siteId)!;
     const t = this.nowMs;
     switch (tr.kind) {
+      // `load`, `activate` and `expire` are due at an instant of the code's window; an update
+      // that moved the window leaves the old ones queued, and they are ignored here.
       case 'load':
-        if (code.status !== 'removing' && !code.loaded) this.load(code, site, lock);
+        if (
+          code.status !== 'removing' &&
+          !code.loaded &&
+          code.startsAt !== null &&
+          tr.at === code.startsAt - site.slotLeadTimeMs
+        )
+          this.load(code, site, lock);
         return;
       case 'assign_pin':
-        if (code.code === null && code.status !== 'removing') this.assignPin(code, site);
+        if (code.code === null && code.loaded && code.status !== 'removing') this.assignPin(code, site);
         return;
       case 'program':
         this.program(code, site, lock);
         return;
       case 'activate':
-        if (code.status === 'unset' && code.isScheduledOnDevice && code.holdsSlot) {
+        if (
+          code.status === 'unset' &&
+          code.isScheduledOnDevice &&
+          code.holdsSlot &&
+          tr.at === code.startsAt
+        ) {
           code.status = 'set';
           this.emit('access_code.set_on_device', lock.connectedAccountId, {
             deviceId: lock.deviceId,
@@ -1152,7 +1421,7 @@ export class SaltoKsWorld {
         }
         return;
       case 'expire':
-        if (code.status !== 'removing') this.startRemoval(code, lock);
+        if (code.status !== 'removing' && tr.at === code.endsAt) this.startRemoval(code, lock);
         return;
       case 'remove': {
         if (code.status !== 'removing') return;
@@ -1299,12 +1568,18 @@ export class SaltoKsWorld {
     this.schedule(this.nowMs + delay, 'remove', code.accessCodeId);
   }
 
+  private offlineBlocker(lock: LockState): { type: string; message: string } | null {
+    return lock.hubLink === 'offline'
+      ? {
+          type: 'hub_disconnected',
+          message: `Lock ${lock.deviceId} (${lock.name}) could not be reached: its IQ hub is offline. Check the hub's power and network.`,
+        }
+      : null;
+  }
+
   private unlockBlocker(lock: LockState): { type: string; message: string } | null {
-    if (lock.hubLink === 'offline')
-      return {
-        type: 'hub_disconnected',
-        message: `Lock ${lock.deviceId} (${lock.name}) could not be reached: its IQ hub is offline. Check the hub's power and network.`,
-      };
+    const offline = this.offlineBlocker(lock);
+    if (offline) return offline;
     if (lock.privacyMode)
       return {
         type: 'salto_ks_privacy_mode',
@@ -1313,41 +1588,55 @@ export class SaltoKsWorld {
     return null;
   }
 
-  private finishUnlock(attemptId: string): void {
+  /** Ends a pending UNLOCK_DOOR or LOCK_DOOR attempt (transition `unlock_done`, named before locks had attempts). */
+  private finishAttempt(attemptId: string): void {
     const a = this.attempts.get(attemptId);
     if (a?.status !== 'pending') return;
     const lock = this.locks.get(a.deviceId)!;
-    let error = a.doomed ?? this.unlockBlocker(lock);
+    const unlock = a.actionType === 'UNLOCK_DOOR';
+    // Privacy mode refuses opening the door, not locking it.
+    let error = a.doomed ?? (unlock ? this.unlockBlocker(lock) : this.offlineBlocker(lock));
     if (!error && lock.hubLink === 'weak' && chance(this.rng, this.config.weakLink.failureProbability))
       error = {
         type: 'uncategorized_error',
-        message: `Lock ${lock.deviceId} (${lock.name}) did not confirm the unlock: its link to the IQ hub is weak. Try again or check the hub's placement.`,
+        message: `Lock ${lock.deviceId} (${lock.name}) did not confirm the ${unlock ? 'unlock' : 'lock'}: its link to the IQ hub is weak. Try again or check the hub's placement.`,
       };
     a.completedAt = this.nowMs;
     a.doomed = null;
     const acc = lock.connectedAccountId;
+    const deviceId = lock.deviceId;
     if (error) {
       a.status = 'error';
       a.error = error;
-      this.emit('action_attempt.unlock_door.failed', acc, {
-        deviceId: lock.deviceId,
+      this.emit(unlock ? 'action_attempt.unlock_door.failed' : 'action_attempt.lock_door.failed', acc, {
+        deviceId,
         actionAttemptId: attemptId,
-        data: { action_type: 'UNLOCK_DOOR', status: 'error' },
+        data: { action_type: a.actionType, status: 'error' },
       });
-    } else {
+    } else if (unlock) {
       a.status = 'success';
       lock.locked = false;
-      this.emit('lock.unlocked', acc, {
-        deviceId: lock.deviceId,
-        actionAttemptId: attemptId,
-        data: { method: 'seamapi' },
-      });
+      this.emit('lock.unlocked', acc, { deviceId, actionAttemptId: attemptId, data: { method: 'seamapi' } });
       this.emit('action_attempt.unlock_door.succeeded', acc, {
-        deviceId: lock.deviceId,
+        deviceId,
         actionAttemptId: attemptId,
         data: { action_type: 'UNLOCK_DOOR', status: 'success' },
       });
-      this.schedule(this.nowMs + this.config.timings.relockMs, 'relock', lock.deviceId);
+      this.schedule(this.nowMs + this.config.timings.relockMs, 'relock', deviceId);
+    } else {
+      a.status = 'success';
+      // Locking is how someone with rights ends (manual) office mode; a pending relock then finds it locked.
+      lock.locked = true;
+      if (lock.officeMode) {
+        lock.officeMode = false;
+        lock.officeModeSince = this.nowMs;
+      }
+      this.emit('lock.locked', acc, { deviceId, actionAttemptId: attemptId, data: { method: 'seamapi' } });
+      this.emit('action_attempt.lock_door.succeeded', acc, {
+        deviceId,
+        actionAttemptId: attemptId,
+        data: { action_type: 'LOCK_DOOR', status: 'success' },
+      });
     }
     this.finishedAttempts.push(attemptId);
     while (this.finishedAttempts.length > this.config.actionAttemptRetention) {
@@ -1568,7 +1857,11 @@ export class SaltoKsWorld {
 }
 
 const isMutation = (op: SimOperation): boolean =>
-  op === 'create_access_code' || op === 'delete_access_code' || op === 'unlock_door';
+  op === 'create_access_code' ||
+  op === 'update_access_code' ||
+  op === 'delete_access_code' ||
+  op === 'unlock_door' ||
+  op === 'lock_door';
 
 const isHubLink = (x: unknown): x is HubLink => x === 'good' || x === 'weak' || x === 'offline';
 
