@@ -71,4 +71,19 @@ describe('Seam JavaScript SDK against the simulator', () => {
     const account = await seam.connectedAccounts.get({ connected_account_id: t.ids.connectedAccountId });
     expect(account.account_type).toBe('salto_ks');
   });
+
+  it('updates an access code through the SDK (PUT /access_codes/update) and types the refusal of a caller PIN', async () => {
+    const seam = SeamHttp.fromApiKey(TEST_KEY, { endpoint: t.url });
+    const created = await seam.accessCodes.create({ device_id: t.ids.locks.apartment1, name: 'sdk guest' });
+    await seam.accessCodes.update({ access_code_id: created.access_code_id, name: 'sdk guest 2' });
+    expect((await seam.accessCodes.get({ access_code_id: created.access_code_id })).name).toBe('sdk guest 2');
+    const refused = await seam.accessCodes
+      .update({ access_code_id: created.access_code_id, code: '482913' })
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
+    expect(isSeamHttpApiError(refused) && refused.code).toBe('invalid_input');
+    await seam.accessCodes.delete({ access_code_id: created.access_code_id });
+  });
 });
