@@ -36,6 +36,13 @@ const junk = fc.oneof(
   fc.array(fc.anything({ maxDepth: 1 }), { maxLength: 3 }),
 );
 
+/** What `parseGrantRequest` accepts for `lockIds`: a non-empty list of distinct non-empty strings. */
+const wellFormedLockIds = (v: unknown): boolean =>
+  Array.isArray(v) &&
+  v.length > 0 &&
+  v.every((x) => typeof x === 'string' && x.trim() !== '') &&
+  new Set(v).size === v.length;
+
 function setup() {
   // No autoAdvance: a use case that slept on bad input would hang (and time the test out).
   const clock = new VirtualClock(Date.UTC(2026, 2, 1));
@@ -75,7 +82,9 @@ describe('malformed input at the use cases (core → in-process simulator)', () 
       fc.record({
         field: fc.constant('lockIds'),
         value: fc.oneof(
-          junk,
+          // Junk that happens to be a well-formed list of ids (e.g. ["!"]) is not malformed: it is
+          // an unknown lock (see the example below), so it is left out here.
+          junk.filter((v) => !wellFormedLockIds(v)),
           fc.constant(['']),
           fc.constant([ids.locks.officeEntrance, ids.locks.officeEntrance]),
         ),
@@ -96,6 +105,19 @@ describe('malformed input at the use cases (core → in-process simulator)', () 
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('GrantAccess: a well-formed but unknown lock id (deep run seed -47183066: ["!"]) → lock_not_found; nothing made', async () => {
+    const { ids, deps, unchanged } = setup();
+    const r = await new GrantAccess(deps).execute({
+      key: 'booking-1',
+      holder: 'ana@example.com',
+      siteId: ids.sites.office,
+      lockIds: ['!'],
+      window: { kind: 'ongoing' },
+    });
+    expect(r.ok ? null : r.error.code).toBe('lock_not_found');
+    unchanged();
   });
 
   it('every use case given anything at all returns a typed failure and changes nothing', async () => {
