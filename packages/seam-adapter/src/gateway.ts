@@ -100,6 +100,17 @@ const isHttpUrl = (u: string): boolean => {
 const invalid = (message: string): GatewayFailure => ({ code: 'invalid_input', message });
 
 /**
+ * Callers may be untyped (JavaScript, JSON from elsewhere): an id that is not a non-empty string is
+ * refused as `invalid_input` before anything is sent, and never interpolated (an object without a
+ * usable `toString` would throw).
+ */
+function badId(field: string, value: unknown, action: string): GatewayFailure | null {
+  if (typeof value === 'string' && value.trim() !== '') return null;
+  const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
+  return invalid(`Could not ${action}: ${field} must be a non-empty string, got ${got}.`);
+}
+
+/**
  * keyslot's `LockGateway` over Seam's HTTP API, for Salto KS locks.
  *
  * - Reads are retried with backoff; create, delete and unlock never blindly.
@@ -150,6 +161,8 @@ export class SeamLockGateway implements LockGateway {
   }
 
   async getSlotUsage(siteId: SiteId): Promise<Result<ProviderSlotUsage, GatewayFailure>> {
+    const bad = badId('siteId', siteId, 'read slot usage');
+    if (bad) return err(bad);
     const drafts = await this.siteDrafts(`read slot usage of site ${siteId}`);
     if (!drafts.ok) return drafts;
     const site = drafts.value.find((d) => d.id === siteId);
@@ -180,6 +193,10 @@ export class SeamLockGateway implements LockGateway {
   }
 
   async listLocks(siteId?: SiteId): Promise<Result<readonly Lock[], GatewayFailure>> {
+    if (siteId !== undefined) {
+      const bad = badId('siteId', siteId, 'list locks');
+      if (bad) return err(bad);
+    }
     const src = await this.sources('list locks');
     if (!src.ok) return src;
     const locks = src.value.devices.map((d) => toLock(d, siteIdOf(d)));
@@ -187,6 +204,8 @@ export class SeamLockGateway implements LockGateway {
   }
 
   async getLock(lockId: LockId): Promise<Result<Lock, GatewayFailure>> {
+    const bad = badId('lockId', lockId, 'read a lock');
+    if (bad) return err(bad);
     const action = `read lock ${lockId}`;
     const dev = await this.device(lockId, action);
     if (!dev.ok) return dev;
@@ -196,21 +215,31 @@ export class SeamLockGateway implements LockGateway {
   // ---------------------------------------------------------------- access codes
 
   async createAccessCode(input: CreateAccessCodeInput): Promise<Result<AccessCode, GatewayFailure>> {
-    const action = `create access code "${input.name}" on lock ${input.lockId}`;
+    if (typeof input !== 'object' || input === null) {
+      return err(
+        invalid('Could not create an access code: the input must be { lockId, name, window, pin? }.'),
+      );
+    }
     const issues = windowIssues(input.window);
-    if (typeof input.lockId !== 'string' || input.lockId === '')
-      issues.push({ field: 'lockId', message: 'is required' });
+    if (typeof input.lockId !== 'string' || input.lockId.trim() === '')
+      issues.push({ field: 'lockId', message: 'must be a non-empty string' });
     if (typeof input.name !== 'string' || input.name.trim() === '')
-      issues.push({ field: 'name', message: 'is required' });
-    if (input.pin !== undefined && !/^\d{4,12}$/.test(input.pin)) {
+      issues.push({ field: 'name', message: 'must be a non-empty string' });
+    if (input.pin !== undefined && (typeof input.pin !== 'string' || !/^\d{4,12}$/.test(input.pin))) {
       issues.push({ field: 'pin', message: 'must be 4–12 digits' });
     }
-    if (input.window.kind === 'scheduled' && issues.length === 0 && input.window.endsAt <= this.clock.now()) {
+    if (issues.length === 0 && input.window.kind === 'scheduled' && input.window.endsAt <= this.clock.now()) {
       issues.push({ field: 'window.endsAt', message: 'must be in the future' });
     }
     if (issues.length > 0) {
-      return err(invalid(`Could not ${action}: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}.`));
+      // Never interpolate the bad values themselves (a PIN, or an object that cannot be printed).
+      return err(
+        invalid(
+          `Could not create an access code: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}.`,
+        ),
+      );
     }
+    const action = `create access code "${input.name}" on lock ${input.lockId}`;
     let allowCustomPin = false;
     if (input.pin !== undefined) {
       const dev = await this.device(input.lockId, action);
@@ -281,6 +310,8 @@ export class SeamLockGateway implements LockGateway {
   }
 
   async getAccessCode(id: AccessCodeId): Promise<Result<AccessCode, GatewayFailure>> {
+    const bad = badId('accessCodeId', id, 'read an access code');
+    if (bad) return err(bad);
     const r = await this.transport.call(
       '/access_codes/get',
       { access_code_id: id },
@@ -302,6 +333,8 @@ export class SeamLockGateway implements LockGateway {
   }
 
   async listAccessCodes(lockId: LockId): Promise<Result<readonly AccessCode[], GatewayFailure>> {
+    const bad = badId('lockId', lockId, 'list access codes');
+    if (bad) return err(bad);
     const r = await this.transport.listAll(
       '/access_codes/list',
       { device_id: lockId },
@@ -323,6 +356,8 @@ export class SeamLockGateway implements LockGateway {
   }
 
   async deleteAccessCode(id: AccessCodeId): Promise<Result<void, GatewayFailure>> {
+    const bad = badId('accessCodeId', id, 'delete an access code');
+    if (bad) return err(bad);
     const action = `delete access code ${id}`;
     let lockId = this.codeLocks.get(id);
     if (lockId === undefined && this.throttle) {
@@ -359,6 +394,8 @@ export class SeamLockGateway implements LockGateway {
   // ---------------------------------------------------------------- unlock
 
   async unlock(lockId: LockId): Promise<Result<UnlockAttempt, GatewayFailure>> {
+    const bad = badId('lockId', lockId, 'unlock a lock');
+    if (bad) return err(bad);
     const action = `unlock lock ${lockId}`;
     const throttled = await this.acquire('unlock', lockId, '/locks/unlock_door');
     if (throttled) return err(toGatewayFailure(throttled, { action, mutation: true }));
@@ -417,6 +454,8 @@ export class SeamLockGateway implements LockGateway {
   }
 
   async getUnlockAttempt(id: string): Promise<Result<UnlockAttempt, GatewayFailure>> {
+    const bad = badId('actionAttemptId', id, 'read an unlock attempt');
+    if (bad) return err(bad);
     const r = await this.transport.call(
       '/action_attempts/get',
       { action_attempt_id: id },
