@@ -8,23 +8,17 @@
  * Runs: 60 in CI (fixed seed from vitest.setup.ts); `FC_NUM_RUNS` set (as `pnpm test:deep` does)
  * → 10× that; `KEYSLOT_FAULT_RUNS=<n>` overrides both.
  */
-import { DEFAULT_SLOT_LEAD_TIME_MS, silentLogger, VirtualClock } from '@keyslot/core';
 import {
   addStats,
-  type ExactlyOnceFixture,
   emptyStats,
   runExactlyOnceScenario,
   scenarioCommandsArb,
   scenarioSetupArb,
 } from '@keyslot/core/testing';
-import { SaltoKsWorld } from '@keyslot/salto-sim';
-import { type SimServer, startSimServer } from '@keyslot/salto-sim/server';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SeamLockGateway } from '../gateway.js';
+import { FAULT_TARGETS, httpFixture, MAX_LATENCY_MS } from './fixture.test-helpers.js';
 
-const API_KEY = 'seam_faults_test_key_1234';
-const T0 = Date.UTC(2026, 2, 1);
 const BASE_RUNS = 60;
 const runs = (base: number): number =>
   process.env['KEYSLOT_FAULT_RUNS']
@@ -32,110 +26,6 @@ const runs = (base: number): number =>
     : process.env['FC_NUM_RUNS']
       ? base * 10
       : base;
-
-/** Simulator operations behind the routes the adapter calls. */
-const FAULT_TARGETS = [
-  'create_access_code',
-  'delete_access_code',
-  'list_access_codes',
-  'get_access_code',
-  'list_devices',
-  'get_device',
-  'list_connected_accounts',
-  'unlock_door',
-  'get_action_attempt',
-] as const;
-/** Latency faults delay the HTTP reply in wall-clock time: keep them small. */
-const MAX_LATENCY_MS = 25;
-
-function must<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-}
-
-export async function httpFixture(
-  seed: number,
-  slotLimit: number,
-): Promise<ExactlyOnceFixture & { server: SimServer; close(): Promise<void> }> {
-  const clock = new VirtualClock(T0, { autoAdvance: true });
-  const world = new SaltoKsWorld({ seed, clock });
-  // Seam 1.724 devices carry no site id, so the adapter names a site after its connected account:
-  // give the simulated site the account's id, so the account's slot notices name the same site.
-  const accountId = '0f0f0f0f-0000-4000-8000-00000000fa17';
-  must(world.addConnectedAccount({ displayName: 'Faults account', connectedAccountId: accountId }));
-  must(
-    world.addSite({ connectedAccountId: accountId, siteId: accountId, siteName: 'Faults site', slotLimit }),
-  );
-  const hub = must(world.addHub({ siteId: accountId, name: 'IQ' }));
-  const lockIds = ['A', 'B', 'C'].map(
-    (name) => must(world.addLock({ hubId: hub.hubId, name, lockType: 'wall_reader_pin' })).deviceId,
-  );
-  const server = await startSimServer({ world, apiKey: API_KEY });
-  let knownLimit = slotLimit;
-  const sim = async (route: string, body: Record<string, unknown>): Promise<void> => {
-    const res = await fetch(`${server.url}${route}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    if (!res.ok) throw new Error(`${route} → HTTP ${res.status}: ${await res.text()}`);
-  };
-  return {
-    server,
-    siteId: accountId,
-    lockIds,
-    clock,
-    slotLeadTimeMs: DEFAULT_SLOT_LEAD_TIME_MS,
-    faultTargets: FAULT_TARGETS,
-    maxLatencyMs: MAX_LATENCY_MS,
-    newGateway: () =>
-      new SeamLockGateway(
-        {
-          apiKey: API_KEY,
-          endpoint: server.url,
-          slotLimitFor: (id) => (id === accountId ? knownLimit : undefined),
-        },
-        { clock, logger: silentLogger },
-      ),
-    injectFault: (fault, target, count) =>
-      sim('/_sim/faults', {
-        kind: fault.kind,
-        count,
-        operations: [target],
-        ...(fault.kind === 'server_error' ? { status: fault.status } : {}),
-        ...(fault.kind === 'latency' ? { latency_ms: fault.ms } : {}),
-      }),
-    clearFaults: () => sim('/_sim/faults/clear', {}),
-    setHubLink: (lockId, link) => sim('/_sim/hub_link', { device_id: lockId, hub_link: link }),
-    setSlotLimit: async (limit) => {
-      await sim('/_sim/slot_limit', { site_id: accountId, slot_limit: limit });
-      knownLimit = limit;
-    },
-    advance: (ms) => sim('/_sim/clock/advance', { ms }),
-    inspect: () => {
-      const w = server.world;
-      const s = w.inspectSite(accountId)!;
-      return {
-        slotLimit: s.slotLimit,
-        used: s.used,
-        codes: w.inspectAccessCodes({ siteId: accountId }).map((c) => ({
-          id: c.accessCodeId,
-          lockId: c.deviceId,
-          name: c.name,
-          status: c.status,
-          pin: c.code,
-          window:
-            c.startsAt !== null && c.endsAt !== null
-              ? { kind: 'scheduled' as const, startsAt: c.startsAt, endsAt: c.endsAt }
-              : { kind: 'ongoing' as const },
-          holdsSlot: c.holdsSlot,
-          notSubscribed: c.errors.some((e) => e.code === w.config.notSubscribedErrorCode),
-        })),
-      };
-    },
-    close: () => server.close(),
-  };
-}
 
 const total = emptyStats();
 let runsDone = 0;
