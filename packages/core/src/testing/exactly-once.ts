@@ -282,13 +282,23 @@ export function addStats(into: ScenarioStats, s: ScenarioStats): void {
 
 const never = <T>(): Promise<T> => new Promise<T>(() => {});
 
-/** Port calls of a doomed app instance: the first `budget` go through, then everything hangs. */
+/**
+ * Port calls of a doomed app instance: the first `budget` go through, then everything hangs.
+ *
+ * The crash is over only once every call the instance had already sent has landed (`landed()`):
+ * an `after` call "took effect, the reply never came back" — it does not stay in flight and land
+ * in the middle of the next instance's work. A request that outlives its process and commits
+ * after a fresh instance listed the codes is a duplicate no client can prevent (Seam has no
+ * idempotency key or conditional create), only repair later — not the fault this runner models.
+ */
 class CrashSwitch {
   tripped = false;
   private resolveTrip: () => void = () => {};
   readonly trip: Promise<void> = new Promise<void>((r) => {
     this.resolveTrip = r;
   });
+  /** Calls this instance sent to its ports (those that went through, and the `after` one). */
+  private readonly sent: Promise<unknown>[] = [];
   constructor(
     private budget: number,
     private readonly phase: 'before' | 'after',
@@ -298,15 +308,26 @@ class CrashSwitch {
     if (this.tripped) return never();
     if (this.budget > 0) {
       this.budget--;
-      return run();
+      return this.send(run);
     }
     this.tripped = true;
     this.resolveTrip();
     if (this.phase === 'after') {
       // The call reaches the port and takes effect; the app never sees the answer.
-      run().catch(() => undefined);
+      this.send(run).catch(() => undefined);
     }
     return never();
+  }
+
+  /** Settles once every call this instance sent has taken effect (or failed). */
+  async landed(): Promise<void> {
+    await Promise.allSettled(this.sent);
+  }
+
+  private send<T>(run: () => Promise<T>): Promise<T> {
+    const p = run();
+    this.sent.push(p);
+    return p;
   }
 }
 
@@ -480,6 +501,7 @@ export async function runExactlyOnceScenario(
         const sw = new CrashSwitch(c.calls, c.phase);
         const doomed = compose(sw);
         await Promise.race([runOp(doomed, c.op), sw.trip]);
+        await sw.landed();
         app = compose(null);
         break;
       }
