@@ -33,12 +33,12 @@ const junk = fc.oneof(
 
 describe('malformed input at the Seam adapter (over the simulator server)', () => {
   // Shrunk cases from deep runs, kept as examples: each threw before the adapter checked its input.
-  it.each([
+  it.each<[string, unknown, string]>([
     ['deleteAccessCode', { toString: false }, 'seed 533318161'],
     ['createAccessCode', { lockId: 'x', name: '', window: null }, 'seed 2003352076'],
     ['createAccessCode', null, 'null input'],
     ['getLock', ['a'], 'an array id'],
-  ] as const)('%s(%o) → invalid_input, no throw (%s)', async (method, arg) => {
+  ])('%s(%o) → invalid_input, no throw (%s)', async (method, arg) => {
     const gateway = new SeamLockGateway(
       { apiKey: API_KEY, endpoint: server.url, defaultSiteSlotLimit: 10, readRetries: 0 },
       { clock: new VirtualClock(Date.UTC(2026, 2, 1), { autoAdvance: true }), logger: silentLogger },
