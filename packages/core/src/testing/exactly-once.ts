@@ -255,6 +255,8 @@ export interface ScenarioStats {
   steps: number;
   faultsInjected: number;
   crashes: number;
+  /** Late-landing mode: crashes whose sent calls were still in flight when the next instance started. */
+  lateLandings: number;
   providerCalls: number;
   /** Codes the provider refused at the limit during the run (a violation in a single-app scenario). */
   refusedAtLimit: number;
@@ -266,6 +268,7 @@ export const emptyStats = (): ScenarioStats => ({
   steps: 0,
   faultsInjected: 0,
   crashes: 0,
+  lateLandings: 0,
   providerCalls: 0,
   refusedAtLimit: 0,
   outcomes: {},
@@ -275,6 +278,7 @@ export function addStats(into: ScenarioStats, s: ScenarioStats): void {
   into.steps += s.steps;
   into.faultsInjected += s.faultsInjected;
   into.crashes += s.crashes;
+  into.lateLandings += s.lateLandings;
   into.providerCalls += s.providerCalls;
   into.refusedAtLimit += s.refusedAtLimit;
   for (const [k, v] of Object.entries(s.outcomes)) into.outcomes[k] = (into.outcomes[k] ?? 0) + v;
@@ -352,11 +356,27 @@ const isTyped = (r: unknown): boolean => {
  * Runs one scenario against a fixture and checks every invariant. Throws an `Error` listing the
  * violations (with the step log) if any; returns the run's statistics otherwise.
  */
+export interface ScenarioOptions {
+  /**
+   * Requests of a crashed app instance may outlive it: the next instance starts at once, and the
+   * dead one's calls land whenever the provider finishes them (all before the faults stop). A late
+   * create can then duplicate a code a fresh reconcile already made, or be refused at the limit —
+   * no client can prevent that without an idempotency key — so those two per-step checks give way;
+   * the cap (used ≤ limit) is still checked at every step, and the final state must be exactly
+   * right: reconcile repairs the duplicate and removes the refused code.
+   */
+  readonly lateLanding?: boolean;
+}
+
 export async function runExactlyOnceScenario(
   fx: ExactlyOnceFixture,
   setup: ScenarioSetup,
   commands: readonly ScenarioCommand[],
+  options: ScenarioOptions = {},
 ): Promise<ScenarioStats> {
+  const lateLanding = options.lateLanding === true;
+  /** Calls of crashed instances still in flight (late-landing mode). */
+  const inFlight: Promise<void>[] = [];
   const stats = emptyStats();
   const violations: string[] = [];
   const log: string[] = [];
@@ -371,6 +391,7 @@ export async function runExactlyOnceScenario(
     if (holding !== view.used)
       violations.push(`${where}: ${holding} codes hold a slot but used = ${view.used}`);
     const seen = new Set<string>();
+    if (lateLanding) return; // transient duplicates/refusals are expected; the final check decides
     for (const c of view.codes) {
       if (c.notSubscribed && !refused.has(c.id)) {
         refused.add(c.id);
@@ -501,7 +522,15 @@ export async function runExactlyOnceScenario(
         const sw = new CrashSwitch(c.calls, c.phase);
         const doomed = compose(sw);
         await Promise.race([runOp(doomed, c.op), sw.trip]);
-        await sw.landed();
+        if (lateLanding) {
+          let settled = false;
+          const landed = sw.landed().then(() => {
+            settled = true;
+          });
+          await new Promise<void>((r) => setImmediate(r));
+          if (!settled) stats.lateLandings++;
+          inFlight.push(landed);
+        } else await sw.landed();
         app = compose(null);
         break;
       }
@@ -509,7 +538,9 @@ export async function runExactlyOnceScenario(
     observe(`after ${describeCommand(c)}`);
   }
 
-  // The faults stop; hubs come back; reconcile runs until nothing is left to do.
+  // Whatever crashed instances had sent has landed by now; then the faults stop, hubs come
+  // back, and reconcile runs until nothing is left to do.
+  await Promise.all(inFlight);
   await fx.clearFaults();
   for (const lockId of fx.lockIds) await fx.setHubLink(lockId, 'good');
   app = compose(null);
