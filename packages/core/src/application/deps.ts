@@ -1,6 +1,6 @@
 import type { AccessCode, AccessCodeId } from '../domain/access-code.js';
 import { grantKeyOf } from '../domain/access-code.js';
-import type { GrantKey } from '../domain/grant.js';
+import { type Grant, type GrantKey, isCleanupPending } from '../domain/grant.js';
 import type { LockId } from '../domain/lock.js';
 import type { AccessPolicy } from '../domain/policy.js';
 import type { Result } from '../domain/result.js';
@@ -101,4 +101,19 @@ export async function deleteCodeTolerant(
 ): Promise<Result<void, GatewayFailure>> {
   const r = await gateway.deleteAccessCode(id);
   return !r.ok && r.error.code === 'access_code_not_found' ? { ok: true, value: undefined } : r;
+}
+
+/**
+ * Records that every code of revoked grant `grant` is confirmed gone (`cleanedUpAt = now`), so it
+ * stops holding its planned slots. A versioned save; on a version conflict the grant is re-read
+ * and, if it still waits for cleanup, saved once more. Returns the grant as stored afterwards
+ * (`null` if it vanished). Whatever this cannot record, the next revoke or reconcile does.
+ */
+export async function markCleanedUp(store: GrantStore, clock: Clock, grant: Grant): Promise<Grant | null> {
+  let current: Grant | null = grant;
+  for (let attempt = 0; attempt < 2 && current !== null && isCleanupPending(current); attempt++) {
+    const saved = await store.save({ ...current, cleanedUpAt: clock.now() }, current.version);
+    current = saved.ok ? saved.value : await store.get(grant.key);
+  }
+  return current;
 }

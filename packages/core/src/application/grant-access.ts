@@ -11,6 +11,7 @@ import {
   type CoreDeps,
   codesOfGrantOnLock,
   deleteCodeTolerant,
+  markCleanedUp,
   type ProviderFailed,
   providerFailed,
   type SiteNotFound,
@@ -367,7 +368,9 @@ export class GrantAccess {
 
   /**
    * Marks the grant revoked first (so reconcile removes whatever this misses), then deletes every
-   * code carrying its key on its locks. Returns the locks that could not be cleaned now.
+   * code carrying its key on its locks, and when none is left records the cleanup (`cleanedUpAt`)
+   * so the grant stops holding its planned slots. Returns the locks that could not be cleaned now
+   * (the grant keeps holding its slots in the plan until reconcile or a revoke cleans them).
    */
   private async rollBack(grant: Grant): Promise<LockId[]> {
     const { gateway, store, clock, logger } = this.deps;
@@ -388,9 +391,12 @@ export class GrantAccess {
         if (!del.ok && !pending.includes(lockId)) pending.push(lockId);
       }
     }
+    if (pending.length === 0 && current !== null && current.revokedAt !== null)
+      current = await markCleanedUp(store, clock, current);
     logger.log(pending.length > 0 ? 'error' : 'warn', 'grant rolled back', {
       grantKey: grant.key,
       revoked: current?.revokedAt !== null,
+      cleanedUp: (current?.cleanedUpAt ?? null) !== null,
       cleanupPending: pending,
     });
     return pending;

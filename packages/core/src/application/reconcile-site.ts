@@ -1,4 +1,5 @@
-import type { AccessCode } from '../domain/access-code.js';
+import { type AccessCode, type AccessCodeId, grantKeyOf } from '../domain/access-code.js';
+import { type GrantKey, isCleanupPending } from '../domain/grant.js';
 import type { LockId } from '../domain/lock.js';
 import { desiredCodes, type ReconcileAction, reconcile } from '../domain/reconcile.js';
 import { err, type InvalidInput, invalidInput, ok, type Result } from '../domain/result.js';
@@ -7,6 +8,7 @@ import type { GatewayFailure } from '../ports/lock-gateway.js';
 import {
   type CoreDeps,
   deleteCodeTolerant,
+  markCleanedUp,
   type ProviderFailed,
   providerFailed,
   type SiteNotFound,
@@ -32,6 +34,12 @@ export interface ReconcileReport {
   readonly skippedLocks: readonly { readonly lockId: LockId; readonly failure: GatewayFailure }[];
   /** True when every action succeeded and no lock was skipped. */
   readonly converged: boolean;
+  /**
+   * Revoked grants whose codes this run confirmed gone (every lock of the grant listed, or no
+   * longer existing, and no code carrying the key left but `removing` ones): their `cleanedUpAt`
+   * was recorded, so they stop holding planned slots.
+   */
+  readonly cleanedUp: readonly GrantKey[];
 }
 
 export type ReconcileSiteError = InvalidInput | SiteNotFound | ProviderFailed;
@@ -40,8 +48,9 @@ export type ReconcileSiteResult = Result<ReconcileReport, ReconcileSiteError>;
 /**
  * Makes the codes at the provider match the grants of one site: lists the codes on every lock of
  * the site (and every lock a grant names), computes the actions with the pure `reconcile`, and
- * applies deletes first (freeing slots), then creates. Idempotent: a second run with nothing
- * changed does nothing. Codes of other apps are never touched.
+ * applies deletes first (freeing slots), then creates. Then it records `cleanedUpAt` on each
+ * revoked grant whose codes are now confirmed gone, so it stops holding planned slots.
+ * Idempotent: a second run with nothing changed does nothing. Codes of other apps are never touched.
  */
 export class ReconcileSite {
   constructor(private readonly deps: CoreDeps) {}
@@ -129,12 +138,37 @@ export class ReconcileSite {
             : { ...a, result: 'failed', failure: made.failure },
       );
     }
+
+    // Revoked grants whose codes are confirmed gone stop holding their planned slots. A lock that
+    // no longer exists holds no code; a lock that could not be listed proves nothing.
+    const deleted = new Set<AccessCodeId>(
+      applied.flatMap((a) => (a.kind === 'delete' && a.result === 'done' ? [a.accessCodeId] : [])),
+    );
+    const gone = new Set(
+      skippedLocks.filter((s) => s.failure.code === 'lock_not_found').map((s) => s.lockId),
+    );
+    const left = new Set<GrantKey>();
+    for (const c of actual) {
+      const key = grantKeyOf(c.name);
+      if (key !== null && c.status !== 'removing' && !deleted.has(c.id)) left.add(key);
+    }
+    const cleanedUp: GrantKey[] = [];
+    for (const g of grants) {
+      if (!isCleanupPending(g) || left.has(g.key)) continue;
+      if (!g.lockIds.every((l) => listed.has(l) || gone.has(l))) continue;
+      const saved = await markCleanedUp(store, clock, g);
+      if (saved !== null && (saved.cleanedUpAt ?? null) !== null) cleanedUp.push(g.key);
+    }
+    if (cleanedUp.length > 0)
+      logger.log('info', 'revoked grants cleaned up', { siteId, grantKeys: cleanedUp });
+
     return ok({
       code: 'reconciled',
       siteId,
       actions: applied,
       skippedLocks,
       converged: skippedLocks.length === 0 && applied.every((a) => a.result === 'done'),
+      cleanedUp,
     });
   }
 }

@@ -9,6 +9,7 @@ import {
   deleteCodeTolerant,
   type GrantNotFound,
   grantNotFound,
+  markCleanedUp,
 } from './deps.js';
 
 export interface RevokeAccessSuccess {
@@ -19,7 +20,9 @@ export interface RevokeAccessSuccess {
   readonly deleted: readonly AccessCodeId[];
   /**
    * Locks whose codes could not be listed or deleted now. The grant is revoked regardless, so
-   * `ReconcileSite` (or calling `RevokeAccess` again) removes them later.
+   * `ReconcileSite` (or calling `RevokeAccess` again) removes them later. Until then the grant
+   * keeps holding its planned slots (`grant.cleanedUpAt` stays unset); when this is empty the
+   * cleanup is confirmed and `grant.cleanedUpAt` is set.
    */
   readonly cleanupPending: readonly { readonly lockId: LockId; readonly failure: GatewayFailure }[];
 }
@@ -35,8 +38,10 @@ export type RevokeAccessResult = Result<RevokeAccessSuccess, RevokeAccessError>;
 
 /**
  * Revokes a grant: records the revocation first (so nothing can bring its codes back), then
- * deletes every code on the grant's locks whose name carries the key. Idempotent: revoking again
- * changes nothing and retries any cleanup that failed before.
+ * deletes every code on the grant's locks whose name carries the key, and once none is left
+ * records it (`cleanedUpAt`): until then the revoked grant keeps holding its planned slots, since
+ * a leftover code still takes its slot at the provider. Idempotent: revoking again changes
+ * nothing else and retries any cleanup that failed before.
  */
 export class RevokeAccess {
   constructor(private readonly deps: CoreDeps) {}
@@ -88,11 +93,13 @@ export class RevokeAccess {
         else cleanupPending.push({ lockId, failure: del.error });
       }
     }
+    if (cleanupPending.length === 0) grant = (await markCleanedUp(store, clock, grant)) ?? grant;
     const code = wasRevoked ? 'already_revoked' : 'revoked';
     logger.log(cleanupPending.length > 0 ? 'warn' : 'info', 'grant revoked', {
       outcome: code,
       grantKey: key,
       deleted,
+      cleanedUp: (grant.cleanedUpAt ?? null) !== null,
       cleanupPending: cleanupPending.map((p) => ({ lockId: p.lockId, failure: p.failure.code })),
     });
     return ok({ code, grant, deleted, cleanupPending });

@@ -17,7 +17,9 @@ import type {
  * Honest where the use cases care:
  * - one live code = one user slot of its lock's site, from creation until deletion (a
  *   simplification: Salto loads time-bound codes only 72 h ahead; counting them from creation
- *   is stricter, so the fake refuses at least what Salto would);
+ *   is stricter, so the fake refuses at least what Salto would). With `scheduledLoading`, a
+ *   scheduled code holds its slot as Salto's does instead: from `startsAt − slotLeadTimeMs`
+ *   until `endsAt`, and is refused at the limit (if full) when it loads, not when it is created;
  * - at the limit a create still makes the code, but with the `slot_limit_reached` issue and no
  *   slot, as Salto does ("user not subscribed");
  * - an offline hub refuses creates and unlocks with `hub_offline` and changes nothing;
@@ -49,7 +51,8 @@ interface StoredCode {
   readonly window: AccessCode['window'];
   readonly createdAt: number;
   readonly pin: string;
-  readonly refused: boolean;
+  /** `null`: a scheduled code not loaded yet (`scheduledLoading`): refused or not is decided at load. */
+  refused: boolean | null;
 }
 
 interface StoredAttempt {
@@ -63,6 +66,12 @@ export interface FakeGatewayOptions {
   readonly clock: Clock;
   /** Clock time between creating a code and Salto assigning its PIN. Default 2000 ms. */
   readonly pinDelayMs?: number;
+  /**
+   * Scheduled codes hold their slot only from `startsAt − site.slotLeadTimeMs` to `endsAt`, and
+   * Salto's refusal at the limit happens when they load (as in Salto). Default false: every code
+   * holds its slot from creation (stricter).
+   */
+  readonly scheduledLoading?: boolean;
 }
 
 export class FakeLockGateway implements LockGateway {
@@ -78,10 +87,12 @@ export class FakeLockGateway implements LockGateway {
   readonly calls: string[] = [];
   private readonly clock: Clock;
   private readonly pinDelayMs: number;
+  private readonly scheduledLoading: boolean;
 
   constructor(options: FakeGatewayOptions) {
     this.clock = options.clock;
     this.pinDelayMs = options.pinDelayMs ?? 2000;
+    this.scheduledLoading = options.scheduledLoading ?? false;
   }
 
   // ---- control ------------------------------------------------------------------------------
@@ -144,12 +155,46 @@ export class FakeLockGateway implements LockGateway {
 
   /** All live codes, as the provider lists them. */
   allCodes(): AccessCode[] {
+    this.load();
     return [...this.codes.values()].map((c) => this.view(c));
   }
 
   used(siteId: SiteId): number {
-    return [...this.codes.values()].filter((c) => !c.refused && this.locks.get(c.lockId)?.siteId === siteId)
-      .length;
+    this.load();
+    return this.holding(siteId);
+  }
+
+  /** Codes of the site holding a slot now (refusals of codes due to load already decided). */
+  private holding(siteId: SiteId): number {
+    const now = this.clock.now();
+    return [...this.codes.values()].filter(
+      (c) => c.refused === false && this.locks.get(c.lockId)?.siteId === siteId && this.holdsAt(c, now),
+    ).length;
+  }
+
+  /** When code `c` starts holding its slot. */
+  private loadAt(c: StoredCode): number {
+    if (!this.scheduledLoading || c.window.kind === 'ongoing') return c.createdAt;
+    const site = this.sites.get(this.locks.get(c.lockId)?.siteId ?? '');
+    return Math.max(c.createdAt, c.window.startsAt - (site?.slotLeadTimeMs ?? 0));
+  }
+
+  private holdsAt(c: StoredCode, t: number): boolean {
+    if (!this.scheduledLoading || c.window.kind === 'ongoing') return true;
+    return t >= this.loadAt(c) && t < c.window.endsAt;
+  }
+
+  /** Loads the scheduled codes whose time has come, in load order: refused if the site is full. */
+  private load(): void {
+    const now = this.clock.now();
+    const due = [...this.codes.values()]
+      .filter((c) => c.refused === null && this.loadAt(c) <= now)
+      .sort((a, b) => this.loadAt(a) - this.loadAt(b) || a.createdAt - b.createdAt);
+    for (const c of due) {
+      const siteId = this.locks.get(c.lockId)?.siteId;
+      const site = siteId === undefined ? undefined : this.sites.get(siteId);
+      c.refused = site === undefined || this.holding(site.id) >= site.slotLimit;
+    }
   }
 
   count(op: FakeOperation): number {
@@ -249,6 +294,7 @@ export class FakeLockGateway implements LockGateway {
     act: () => Result<T, GatewayFailure>,
   ): Promise<Result<T, GatewayFailure>> {
     this.calls.push(lockId ? `${op}:${lockId}` : op);
+    this.load();
     const h = this.hooks.findIndex((x) => x.op === op);
     if (h !== -1) this.hooks.splice(h, 1)[0]?.run();
     const i = this.faults.findIndex((f) => f.op === op && (f.lockId === undefined || f.lockId === lockId));
@@ -263,15 +309,18 @@ export class FakeLockGateway implements LockGateway {
     const siteId = this.locks.get(lockId)?.siteId;
     const site = siteId === undefined ? undefined : this.sites.get(siteId);
     const n = ++this.seq;
+    const now = this.clock.now();
     const code: StoredCode = {
       id: `code-${n}`,
       lockId,
       name,
       window,
-      createdAt: this.clock.now(),
+      createdAt: now,
       pin: String(100000 + n),
-      refused: site === undefined || this.used(site.id) >= site.slotLimit,
+      refused: null,
     };
+    // Decided now when the code holds its slot from creation, else when it loads (see `load`).
+    if (this.loadAt(code) <= now) code.refused = site === undefined || this.used(site.id) >= site.slotLimit;
     this.codes.set(code.id, code);
     return code;
   }

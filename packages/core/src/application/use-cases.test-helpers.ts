@@ -34,13 +34,19 @@ export interface World extends CoreDeps {
 
 /** One site with locks L1..L3 on a fake provider, an in-memory store, a self-advancing virtual clock. */
 export function makeWorld(
-  options: { policy?: Partial<AccessPolicy>; site?: Partial<Site>; locks?: readonly Lock[] } = {},
+  options: {
+    policy?: Partial<AccessPolicy>;
+    site?: Partial<Site>;
+    locks?: readonly Lock[];
+    /** Scheduled codes hold their slot only once loaded, as in Salto (see `FakeGatewayOptions`). */
+    scheduledLoading?: boolean;
+  } = {},
 ): World {
   const clock = new VirtualClock(NOW, { autoAdvance: true });
-  const gateway = new FakeLockGateway({ clock }).addSite(
-    testSite(options.site),
-    options.locks ?? [testLock('L1'), testLock('L2'), testLock('L3')],
-  );
+  const gateway = new FakeLockGateway({
+    clock,
+    scheduledLoading: options.scheduledLoading ?? false,
+  }).addSite(testSite(options.site), options.locks ?? [testLock('L1'), testLock('L2'), testLock('L3')]);
   const deps = {
     gateway,
     store: new InMemoryGrantStore(),

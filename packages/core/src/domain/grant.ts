@@ -22,6 +22,15 @@ export interface Grant {
   readonly createdAt: Instant;
   /** Set once revoked; a revoked grant must end up with no codes. */
   readonly revokedAt: Instant | null;
+  /**
+   * Set on a revoked grant once every code carrying its key is confirmed gone from the provider
+   * (deleted, or already `removing`, which holds no slot). Until then the revoked grant keeps
+   * holding its planned slots: a leftover scheduled code that has not loaded yet still takes its
+   * slot when it does, so admitting a new grant into that slot would overbook the site.
+   * `null` or absent: not confirmed (a revoked grant stored before this field existed counts as
+   * not cleaned up until `RevokeAccess` or `ReconcileSite` confirms it). Meaningless while live.
+   */
+  readonly cleanedUpAt?: Instant | null;
   /** Optimistic-concurrency version, bumped by the store on every save. */
   readonly version: number;
 }
@@ -71,3 +80,12 @@ export function parseGrantRequest(input: unknown): Result<GrantRequest, InvalidI
 }
 
 export const isRevoked = (g: Grant): boolean => g.revokedAt !== null;
+
+/**
+ * A revoked grant whose codes are not yet confirmed gone: it still holds its planned slots (see
+ * `Grant.cleanedUpAt`), and `RevokeAccess` / `ReconcileSite` still have cleaning to do.
+ */
+export const isCleanupPending = (g: Grant): boolean => isRevoked(g) && (g.cleanedUpAt ?? null) === null;
+
+/** Whether the grant counts in the site's slot plan: live, or revoked with cleanup pending. */
+export const holdsPlannedSlots = (g: Grant): boolean => !isRevoked(g) || isCleanupPending(g);

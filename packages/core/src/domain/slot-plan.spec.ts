@@ -419,7 +419,7 @@ describe('planForGrants', () => {
       [
         grant({ key: 'a', lockIds: ['l1', 'l2'], window: { kind: 'scheduled', startsAt: 20, endsAt: 30 } }),
         grant({ key: 'b', createdAt: 3 }),
-        grant({ key: 'revoked', revokedAt: 4 }),
+        grant({ key: 'revoked', revokedAt: 4, cleanedUpAt: 5 }),
         grant({ key: 'ended', window: { kind: 'scheduled', startsAt: 1, endsAt: 10 } }),
         grant({ key: 'elsewhere', siteId: 'site-2' }),
       ],
@@ -431,12 +431,42 @@ describe('planForGrants', () => {
     ]);
   });
 
+  it('a revoked grant keeps holding its slots until its codes are confirmed gone (cleanedUpAt)', () => {
+    const scheduled = { kind: 'scheduled', startsAt: 40, endsAt: 50 } as const;
+    const plan = planForGrants(
+      site,
+      [
+        // Revoked, but a code may still be at the provider: it loads at 35 and takes its slot.
+        grant({ key: 'pending', revokedAt: 4, cleanedUpAt: null, window: scheduled }),
+        grant({ key: 'legacy', revokedAt: 4, createdAt: 2 }), // stored before cleanedUpAt existed
+        grant({ key: 'cleaned', revokedAt: 4, cleanedUpAt: 6, window: scheduled }),
+        grant({
+          key: 'pending-ended',
+          revokedAt: 4,
+          cleanedUpAt: null,
+          window: { kind: 'scheduled', startsAt: 1, endsAt: 10 },
+        }),
+      ],
+      10,
+    );
+    expect([...plan.holds()].sort((x, y) => (x.id < y.id ? -1 : 1))).toEqual([
+      { id: 'legacy', from: 2, to: Number.POSITIVE_INFINITY, slots: 1 },
+      { id: 'pending', from: 35, to: 50, slots: 1 },
+    ]);
+    expect(plan.peak(10, 35)).toBe(1);
+    expect(plan.peak(35, 50)).toBe(2);
+  });
+
   it('matches the grants one by one for any set of grants', () => {
     fc.assert(
       fc.property(siteArb(), grantsArb(), instantArb(), (s, grants, now) => {
         const plan = planForGrants(s, grants, now);
+        // Live grants, and revoked ones whose codes are not confirmed gone yet.
         const live = grants.filter(
-          (g) => g.siteId === s.id && g.revokedAt === null && !windowEnded(g.window, now),
+          (g) =>
+            g.siteId === s.id &&
+            (g.revokedAt === null || g.cleanedUpAt === null || g.cleanedUpAt === undefined) &&
+            !windowEnded(g.window, now),
         );
         const expected = live
           .map((g) => ({ id: g.key, ...holdingInterval(s, g.window, g.createdAt), slots: g.lockIds.length }))

@@ -1,4 +1,4 @@
-import { type Grant, isRevoked } from './grant.js';
+import { type Grant, holdsPlannedSlots } from './grant.js';
 import type { Site } from './site.js';
 import { type AccessWindow, type Instant, windowEnded } from './time.js';
 
@@ -540,15 +540,17 @@ export function holdingInterval(
 }
 
 /**
- * The slot plan of `site` from its grants: one hold per grant of that site that is not revoked
- * and whose window has not ended at `now`; `slots` = number of locks, `id` = the grant key.
+ * The slot plan of `site` from its grants: one hold per grant of that site whose window has not
+ * ended at `now` and that is either not revoked, or revoked with its cleanup still pending
+ * (`cleanedUpAt` unset: some code of it may still be at the provider, and a scheduled one that
+ * has not loaded yet takes its slot when it does); `slots` = number of locks, `id` = the grant key.
  * Grants with no locks or an empty holding interval hold nothing and are left out.
  * Throws `RangeError` if two grants share a key (the store guarantees they do not).
  */
 export function planForGrants(site: Site, grants: readonly Grant[], now: Instant): SlotPlan {
   const plan = new SlotPlan();
   for (const g of grants) {
-    if (g.siteId !== site.id || isRevoked(g) || windowEnded(g.window, now) || g.lockIds.length === 0)
+    if (g.siteId !== site.id || !holdsPlannedSlots(g) || windowEnded(g.window, now) || g.lockIds.length === 0)
       continue;
     const { from, to } = holdingInterval(site, g.window, g.createdAt);
     if (!(to > from)) continue;

@@ -90,6 +90,9 @@ export const grantsArb = (
     window: accessWindowArb(max),
     createdAt: instantArb(max),
     revokedAt: fc.option(instantArb(max), { freq: 4, nil: null }),
+    // For a revoked grant: cleanup confirmed at an instant, not yet (`null`), or never recorded
+    // (absent, as stored before `cleanedUpAt` existed).
+    cleanedUpAt: fc.oneof(instantArb(max), fc.constant(null), fc.constant(undefined)),
     foreignSite: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
   });
   return fc.uniqueArray(one, { selector: (g) => g.key, maxLength: 8 }).map((gs) =>
@@ -102,6 +105,7 @@ export const grantsArb = (
         window: g.window,
         createdAt: g.createdAt,
         revokedAt: g.revokedAt,
+        ...(g.revokedAt !== null && g.cleanedUpAt !== undefined ? { cleanedUpAt: g.cleanedUpAt } : {}),
         version: 1,
       }),
     ),

@@ -69,4 +69,49 @@ describe('regressions found by the exactly-once fault suites', () => {
     expect(stats.outcomes['grant:granted']).toBe(2);
     expect(stats.refusedAtLimit).toBe(0);
   });
+
+  // FC_SEED=889609113, shrunk: limit 1. g3 is scheduled 73 h ahead (it loads in 1 h). The revoke
+  // saves the revocation and the app dies before deleting g3's code. The plan counted live grants
+  // only and the provider reported 0 used (g3 not loaded yet), so an ongoing g0 took the only slot;
+  // an hour later Salto refused g3's leftover code at the limit. Fix: a revoked grant keeps holding
+  // its planned slots until its codes are confirmed gone (`cleanedUpAt`).
+  it('a revoke that died before deleting a scheduled code keeps its slot planned (crash mid-revoke)', async () => {
+    const commands: ScenarioCommand[] = [
+      { t: 'grant', key: 3, locks: [0], window: { startH: 73, lenH: 1 } },
+      { t: 'crash_during', op: { t: 'revoke', key: 3 }, calls: 1, phase: 'after' },
+      { t: 'grant', key: 0, locks: [0], window: null },
+      { t: 'crash' },
+      { t: 'hub', lock: 0, link: 'good' },
+      { t: 'advance', ms: HOUR_MS },
+    ];
+    const stats = await runExactlyOnceScenario(
+      inProcessFixture(889609113, 1),
+      { slotLimit: 1, policy: DEFAULT_POLICY },
+      commands,
+    );
+    expect(stats.outcomes['grant:granted']).toBe(1);
+    expect(stats.outcomes['grant:slot_limit_reached']).toBe(1);
+    expect(stats.refusedAtLimit).toBe(0);
+  });
+
+  // FC_SEED=632995665, shrunk: limit 1, no crash. The revoke's delete got a 429, so the revoke
+  // returned cleanupPending and g0's scheduled code stayed at the provider, not yet loaded; g1
+  // (ongoing) was admitted into the same slot and g0's code was refused when it loaded.
+  it('a revoke whose delete was rate-limited keeps its slot planned until the code is gone', async () => {
+    const commands: ScenarioCommand[] = [
+      { t: 'grant', key: 0, locks: [0], window: { startH: 73, lenH: 1 } },
+      { t: 'fault', fault: { kind: 'rate_limited' }, target: 1, count: 1 },
+      { t: 'revoke', key: 0 },
+      { t: 'grant', key: 1, locks: [0], window: null },
+      { t: 'advance', ms: HOUR_MS },
+    ];
+    const stats = await runExactlyOnceScenario(
+      inProcessFixture(632995665, 1),
+      { slotLimit: 1, policy: DEFAULT_POLICY },
+      commands,
+    );
+    expect(stats.outcomes['revoke:revoked']).toBe(1);
+    expect(stats.outcomes['grant:slot_limit_reached']).toBe(1);
+    expect(stats.refusedAtLimit).toBe(0);
+  });
 });
