@@ -1,5 +1,5 @@
 import { type AccessCode, type AccessCodeId, grantKeyOf } from '../domain/access-code.js';
-import { type GrantKey, isCleanupPending } from '../domain/grant.js';
+import { type GrantKey, isCleanupPending, isRevoked } from '../domain/grant.js';
 import type { LockId } from '../domain/lock.js';
 import { desiredCodes, type ReconcileAction, reconcile } from '../domain/reconcile.js';
 import { err, type InvalidInput, invalidInput, ok, type Result } from '../domain/result.js';
@@ -154,6 +154,17 @@ export class ReconcileSite {
     }
     const cleanedUp: GrantKey[] = [];
     for (const g of grants) {
+      if (isRevoked(g) && !isCleanupPending(g) && left.has(g.key)) {
+        // A code of a grant recorded as cleaned up is back (a create sent by a crashed instance
+        // landed late) and could not be deleted now: count the grant in the plan again until it is.
+        const reopened = await store.save({ ...g, cleanedUpAt: null }, g.version);
+        logger.log('warn', 'revoked grant has a code again; its slots count until it is deleted', {
+          siteId,
+          grantKey: g.key,
+          recorded: reopened.ok,
+        });
+        continue;
+      }
       if (!isCleanupPending(g) || left.has(g.key)) continue;
       if (!g.lockIds.every((l) => listed.has(l) || gone.has(l))) continue;
       const saved = await markCleanedUp(store, clock, g);

@@ -8,6 +8,7 @@
  * every code is gone, the plan keeps counting the revoked grant.
  */
 import { describe, expect, it } from 'vitest';
+import { codeNameFor } from '../domain/access-code.js';
 import type { Grant } from '../domain/grant.js';
 import { planForGrants } from '../domain/slot-plan.js';
 import { HOUR_MS } from '../domain/time.js';
@@ -242,5 +243,30 @@ describe('markCleanedUp', () => {
     await store.save({ ...first.value, cleanedUpAt: NOW + 1 }, first.value.version);
     const out = await markCleanedUp(store, new VirtualClock(NOW + 9), first.value);
     expect(out).toMatchObject({ cleanedUpAt: NOW + 1, version: 2 });
+  });
+});
+
+describe('ReconcileSite when a cleaned-up revoked grant has a code again', () => {
+  it('counts the grant in the plan again while that code cannot be deleted, then confirms it once it is', async () => {
+    const w = makeWorld();
+    await w.grant.execute(request({ lockIds: ['L1'] }));
+    await w.revoke.execute('booking-1');
+    expect((await w.store.get('booking-1'))?.cleanedUpAt).toEqual(expect.any(Number));
+    // A create sent by an instance that crashed lands only now.
+    await w.gateway.createAccessCode({
+      lockId: 'L1',
+      name: codeNameFor('booking-1'),
+      window: { kind: 'ongoing' },
+    });
+    w.gateway.inject('deleteAccessCode', { kind: 'fail', code: 'unavailable' });
+    const r = await w.reconcile.execute('site-1');
+    expect(r).toMatchObject({ ok: true, value: { converged: false, cleanedUp: [] } });
+    expect((await w.store.get('booking-1'))?.cleanedUpAt).toBeNull();
+    const site = testSite();
+    expect(planForGrants(site, w.store.all(), w.clock.now()).get('booking-1')).toMatchObject({ slots: 1 });
+
+    const again = await w.reconcile.execute('site-1');
+    expect(again).toMatchObject({ ok: true, value: { converged: true, cleanedUp: ['booking-1'] } });
+    expect(ourCodes(w)).toEqual([]);
   });
 });
