@@ -23,7 +23,7 @@ import { ReconcileSite } from '../application/reconcile-site.js';
 import { RevokeAccess } from '../application/revoke-access.js';
 import { UnlockDoor } from '../application/unlock-door.js';
 import { grantKeyOf } from '../domain/access-code.js';
-import type { Grant } from '../domain/grant.js';
+import { type Grant, holdsPlannedSlots } from '../domain/grant.js';
 import type { HubLink, LockId } from '../domain/lock.js';
 import type { AccessPolicy } from '../domain/policy.js';
 import type { SiteId } from '../domain/site.js';
@@ -503,8 +503,15 @@ export async function runExactlyOnceScenario(
         await fx.setHubLink(fx.lockIds[c.lock % fx.lockIds.length]!, c.link);
         break;
       case 'limit': {
+        // The site owner may shrink the plan, but not under what the app has committed: live grants
+        // and revoked ones whose codes are not yet confirmed gone (they may still load and hold a
+        // slot). A downgrade below that breaks grants for reasons no app can prevent.
         const view = fx.inspect();
-        const committed = liveGrants(fx.clock.now()).reduce((n, g) => n + g.lockIds.length, 0);
+        const now = fx.clock.now();
+        const committed = store
+          .all()
+          .filter((g) => g.siteId === fx.siteId && holdsPlannedSlots(g) && !windowEnded(g.window, now))
+          .reduce((n, g) => n + g.lockIds.length, 0);
         const floor = Math.max(view.used, committed, 1);
         const next = Math.max(floor, knownLimit + c.delta);
         if (next !== knownLimit) {
