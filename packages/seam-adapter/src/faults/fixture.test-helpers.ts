@@ -36,8 +36,8 @@ export async function httpFixture(
 ): Promise<ExactlyOnceFixture & { server: SimServer; close(): Promise<void> }> {
   const clock = new VirtualClock(T0, { autoAdvance: true });
   const world = new SaltoKsWorld({ seed, clock });
-  // Seam 1.724 devices carry no site id, so the adapter names a site after its connected account:
-  // give the simulated site the account's id, so the account's slot notices name the same site.
+  // One site, given a fixed UUID (the `/_sim/slot_limit` control takes UUIDs); devices carry it as
+  // `salto_ks_metadata.site_id`, so the adapter and the account's slot notices name the same site.
   const accountId = '0f0f0f0f-0000-4000-8000-00000000fa17';
   must(world.addConnectedAccount({ displayName: 'Faults account', connectedAccountId: accountId }));
   must(
