@@ -5,7 +5,7 @@
  * 2 bad arguments.
  */
 import { readFileSync } from 'node:fs';
-import { SystemClock } from '@keyslot/core';
+import { SystemClock } from '@keyslot/core/infrastructure';
 import { looksLikeSeamApiKey, parseCli, type ServeOptions } from './server/cli-args.js';
 import { type SimServer, startSimServer } from './server/server.js';
 import { createDefaultWorld } from './world/default-world.js';

@@ -1,4 +1,5 @@
-import { CLOCK, type Clock, LOCK_GATEWAY, type LockGateway, VirtualClock } from '@keyslot/core';
+import { VirtualClock } from '@keyslot/core/infrastructure';
+import { CLOCK, type Clock, LOCK_GATEWAY, type LockGateway } from '@keyslot/core/ports';
 import { ContainerModule, type ServiceIdentifier } from 'inversify';
 import { SaltoKsSimulator } from './gateway/salto-ks-simulator.js';
 import type { WorldConfigInput } from './world/types.js';

@@ -1,22 +1,21 @@
-import {
-  type AccessCode,
-  type AccessCodeId,
-  type Clock,
-  type CreateAccessCodeInput,
-  err,
-  type GatewayFailure,
-  type HubLink,
-  type Lock,
-  type LockGateway,
-  type LockId,
-  ok,
-  type ProviderSlotUsage,
-  type Result,
-  type Site,
-  type SiteId,
-  type UnlockAttempt,
-  windowIssues,
+import type {
+  AccessCode,
+  AccessCodeId,
+  Clock,
+  CreateAccessCodeInput,
+  GatewayFailure,
+  HubLink,
+  Lock,
+  LockGateway,
+  LockId,
+  ProviderSlotUsage,
+  Result,
+  Site,
+  SiteId,
+  UnlockAttempt,
 } from '@keyslot/core';
+// Values from a narrow entry point: the core root also loads the application layer.
+import { err, ok, windowIssues } from '@keyslot/core/domain';
 import { createDefaultWorld, type DefaultWorldIds } from '../world/default-world.js';
 import type {
   ActiveFault,

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { err, ok, type Result } from '@keyslot/core';
+import { err, ok, type Result } from '@keyslot/core/domain';
 import { uuidSequence } from './ids.js';
 import { parseQuery } from './query.js';
 import { type ErrorReply, failure, type Reply } from './reply.js';

@@ -1,17 +1,15 @@
+// Narrow core entry points, not the root: the root also loads core's application layer, which
+// the simulator never uses and which would add to `keyslot-sim serve`'s start-up.
 import {
   ALMOST_REACHED_RATIO,
-  type Clock,
-  chance,
   DEFAULT_SLOT_LEAD_TIME_MS,
   err,
   type HubLink,
   type Instant,
   ok,
-  randomDigits,
-  randomInt,
-  SeededRandom,
-  VirtualClock,
-} from '@keyslot/core';
+} from '@keyslot/core/domain';
+import { chance, randomDigits, randomInt, SeededRandom, VirtualClock } from '@keyslot/core/infrastructure';
+import type { Clock } from '@keyslot/core/ports';
 import { resolveWorldConfig } from './config.js';
 import { EventLog } from './event-log.js';
 import { QueuedTransition, type Transition, type TransitionKind, TransitionQueue } from './heap.js';
