@@ -141,3 +141,38 @@ describe('default world', () => {
     expect(new Set(limits).size).toBe(2);
   });
 });
+
+describe('addSite time zone', () => {
+  const addSite = (timeZone: unknown) => {
+    const world = new SaltoKsWorld({ seed: 1, clock: new VirtualClock(T0) });
+    const acc = value(world.addConnectedAccount()).connectedAccountId;
+    return world.addSite({
+      connectedAccountId: acc,
+      siteName: 'S',
+      slotLimit: 5,
+      timeZone: timeZone as string,
+    });
+  };
+
+  it.each([
+    'Europe/Madrid',
+    'America/Argentina/Buenos_Aires',
+    'UTC',
+    'Etc/GMT+5',
+    'Asia/Calcutta',
+    'europe/madrid',
+  ])('keeps %j, a zone the runtime knows (canonical, alias or other casing)', (zone) => {
+    expect(value(addSite(zone)).timeZone).toBe(zone);
+  });
+
+  it.each(['Mars/Olympus', '', ' Europe/Madrid', '+01:00', 'Europe/Madrid ', 42, null])(
+    'refuses %j with a typed invalid_input naming the field',
+    (zone) => {
+      const r = addSite(zone);
+      expect(r.ok).toBe(false);
+      if (r.ok) return;
+      expect(r.error).toMatchObject({ type: 'invalid_input', status: 400, data: { field: 'timeZone' } });
+      expect(r.error.message).toBe(`Invalid timeZone: ${JSON.stringify(zone)} is not an IANA time zone.`);
+    },
+  );
+});

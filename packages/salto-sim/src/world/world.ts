@@ -1918,12 +1918,29 @@ function siteParamProblems(p: AddSiteParams): SimFailure | null {
     return invalid('pinLength', 'must be an integer from 6 to 10');
   if (p.slotLeadTimeMs !== undefined && !(Number.isInteger(p.slotLeadTimeMs) && p.slotLeadTimeMs >= 0))
     return invalid('slotLeadTimeMs', 'must be an integer ≥ 0');
-  if (p.timeZone !== undefined) {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: p.timeZone });
-    } catch {
-      return invalid('timeZone', `${JSON.stringify(p.timeZone)} is not an IANA time zone`);
-    }
-  }
+  if (p.timeZone !== undefined && !isTimeZone(p.timeZone))
+    return invalid('timeZone', `${JSON.stringify(p.timeZone)} is not an IANA time zone`);
   return null;
+}
+
+/** The canonical IANA zones this runtime knows, listed on first use. */
+let canonicalTimeZones: ReadonlySet<string> | undefined;
+
+/**
+ * Whether `Intl.DateTimeFormat` accepts `zone`. The first `DateTimeFormat` a process creates loads
+ * ICU's locale and calendar data (~10 ms: most of the default world's build, so of
+ * `keyslot-sim serve`'s start-up), so a canonical name (`Europe/Madrid`) is looked up in
+ * `Intl.supportedValuesOf('timeZone')` (~1 ms, every entry is one `DateTimeFormat` accepts);
+ * anything else — aliases (`UTC`, `Asia/Calcutta`), other casings, junk — is still decided by
+ * `DateTimeFormat` itself, so the accepted set is exactly the same.
+ */
+function isTimeZone(zone: string): boolean {
+  canonicalTimeZones ??= new Set(Intl.supportedValuesOf('timeZone'));
+  if (canonicalTimeZones.has(zone)) return true;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
 }
