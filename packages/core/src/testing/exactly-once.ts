@@ -356,6 +356,16 @@ const isTyped = (r: unknown): boolean => {
  * Runs one scenario against a fixture and checks every invariant. Throws an `Error` listing the
  * violations (with the step log) if any; returns the run's statistics otherwise.
  */
+/**
+ * How many scenarios a fault suite runs: `base` in CI (fixed seed), 10× when `FC_NUM_RUNS` is set
+ * (as `pnpm test:deep` does), or exactly `KEYSLOT_FAULT_RUNS` when given.
+ */
+export function faultRuns(base: number): number {
+  const explicit = process.env['KEYSLOT_FAULT_RUNS'];
+  if (explicit) return Number(explicit);
+  return process.env['FC_NUM_RUNS'] ? base * 10 : base;
+}
+
 export interface ScenarioOptions {
   /**
    * Requests of a crashed app instance may outlive it: the next instance starts at once, and the

@@ -10,6 +10,7 @@
 import {
   addStats,
   emptyStats,
+  faultRuns,
   runExactlyOnceScenario,
   scenarioCommandsArb,
   scenarioSetupArb,
@@ -19,12 +20,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { FAULT_TARGETS, inProcessFixture } from './fixture.test-helpers.js';
 
 const BASE_RUNS = 200;
-const runs = (base: number): number =>
-  process.env['KEYSLOT_FAULT_RUNS']
-    ? Number(process.env['KEYSLOT_FAULT_RUNS'])
-    : process.env['FC_NUM_RUNS']
-      ? base * 10
-      : base;
 
 const total = emptyStats();
 let runsDone = 0;
@@ -48,9 +43,9 @@ describe('exactly-once access under faults: core → in-process simulator', () =
           runsDone++;
         },
       ),
-      { numRuns: runs(BASE_RUNS) },
+      { numRuns: faultRuns(BASE_RUNS) },
     );
-    expect(runsDone).toBeGreaterThanOrEqual(runs(BASE_RUNS));
+    expect(runsDone).toBeGreaterThanOrEqual(faultRuns(BASE_RUNS));
     expect(total.faultsInjected).toBeGreaterThan(0);
     passed = true;
   }, 600_000);

@@ -6,6 +6,7 @@
 import { DEFAULT_SLOT_LEAD_TIME_MS, VirtualClock } from '@keyslot/core';
 import type { ExactlyOnceFixture } from '@keyslot/core/testing';
 import { SaltoKsSimulator } from '../gateway/salto-ks-simulator.js';
+import { providerView } from '../testing/provider-view.js';
 import type { SimOperation, SimResult } from '../world/types.js';
 import { SaltoKsWorld } from '../world/world.js';
 
@@ -67,25 +68,6 @@ export function inProcessFixture(
     setHubLink: async (lockId, link) => void must(world.setHubLink(lockId, link)),
     setSlotLimit: async (limit) => void must(world.setSlotLimit(site.siteId, limit)),
     advance: async (ms) => void must(await world.advance(ms)),
-    inspect: () => {
-      const s = world.inspectSite(site.siteId)!;
-      return {
-        slotLimit: s.slotLimit,
-        used: s.used,
-        codes: world.inspectAccessCodes({ siteId: site.siteId }).map((c) => ({
-          id: c.accessCodeId,
-          lockId: c.deviceId,
-          name: c.name,
-          status: c.status,
-          pin: c.code,
-          window:
-            c.startsAt !== null && c.endsAt !== null
-              ? { kind: 'scheduled' as const, startsAt: c.startsAt, endsAt: c.endsAt }
-              : { kind: 'ongoing' as const },
-          holdsSlot: c.holdsSlot,
-          notSubscribed: c.errors.some((e) => e.code === world.config.notSubscribedErrorCode),
-        })),
-      };
-    },
+    inspect: () => providerView(world, site.siteId),
   };
 }

@@ -3,5 +3,7 @@
  * optional peer dependency `fast-check`).
  * - The simulator's model: `setupModel`, the commands and `modelCommandArbs`, `checkInvariants`,
  *   `runModel` and the ready `modelProperty`.
+ * - `providerView`: a world's site as core's exactly-once fault runner checks it.
  */
 export * from './model.js';
+export * from './provider-view.js';

@@ -11,7 +11,10 @@
 import {
   addStats,
   emptyStats,
+  faultRuns,
   runExactlyOnceScenario,
+  type ScenarioOptions,
+  type ScenarioStats,
   scenarioCommandsArb,
   scenarioSetupArb,
 } from '@keyslot/core/testing';
@@ -20,84 +23,64 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { FAULT_TARGETS, httpFixture, MAX_LATENCY_MS } from './fixture.test-helpers.js';
 
 const BASE_RUNS = 60;
-const runs = (base: number): number =>
-  process.env['KEYSLOT_FAULT_RUNS']
-    ? Number(process.env['KEYSLOT_FAULT_RUNS'])
-    : process.env['FC_NUM_RUNS']
-      ? base * 10
-      : base;
-
-const total = emptyStats();
-let runsDone = 0;
-let passed = false;
 const LATE_RUNS = 30;
-const late = emptyStats();
-let lateRuns = 0;
-let latePassed = false;
+
+interface Tally {
+  readonly stats: ScenarioStats;
+  runs: number;
+  passed: boolean;
+}
+const tally = (): Tally => ({ stats: emptyStats(), runs: 0, passed: false });
+const total = tally();
+const late = tally();
+
+/** Runs `numRuns` random whole-stack scenarios, each on a fresh server, adding their stats to `into`. */
+async function checkScenarios(into: Tally, numRuns: number, options: ScenarioOptions = {}): Promise<void> {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+      scenarioSetupArb(),
+      scenarioCommandsArb({
+        lockCount: 3,
+        faultTargetCount: FAULT_TARGETS.length,
+        maxLatencyMs: MAX_LATENCY_MS,
+      }),
+      async (seed, setup, commands) => {
+        const fx = await httpFixture(seed, setup.slotLimit);
+        try {
+          addStats(into.stats, await runExactlyOnceScenario(fx, setup, commands, options));
+          into.runs++;
+        } finally {
+          await fx.close();
+        }
+      },
+    ),
+    { numRuns },
+  );
+  expect(into.runs).toBeGreaterThanOrEqual(numRuns);
+  expect(into.stats.faultsInjected).toBeGreaterThan(0);
+}
 
 describe('exactly-once access under faults: core → Seam adapter → simulator HTTP server', () => {
   it('nothing lost, nothing duplicated, the cap never exceeded, only typed outcomes', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
-        scenarioSetupArb(),
-        scenarioCommandsArb({
-          lockCount: 3,
-          faultTargetCount: FAULT_TARGETS.length,
-          maxLatencyMs: MAX_LATENCY_MS,
-        }),
-        async (seed, setup, commands) => {
-          const fx = await httpFixture(seed, setup.slotLimit);
-          try {
-            addStats(total, await runExactlyOnceScenario(fx, setup, commands));
-            runsDone++;
-          } finally {
-            await fx.close();
-          }
-        },
-      ),
-      { numRuns: runs(BASE_RUNS) },
-    );
-    expect(runsDone).toBeGreaterThanOrEqual(runs(BASE_RUNS));
-    expect(total.faultsInjected).toBeGreaterThan(0);
-    passed = true;
+    await checkScenarios(total, faultRuns(BASE_RUNS));
+    total.passed = true;
   }, 1_800_000);
 
   it('requests that outlive a crashed app land late: the cap holds at every step and the final state is exact', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
-        scenarioSetupArb(),
-        scenarioCommandsArb({
-          lockCount: 3,
-          faultTargetCount: FAULT_TARGETS.length,
-          maxLatencyMs: MAX_LATENCY_MS,
-        }),
-        async (seed, setup, commands) => {
-          const fx = await httpFixture(seed, setup.slotLimit);
-          try {
-            addStats(late, await runExactlyOnceScenario(fx, setup, commands, { lateLanding: true }));
-            lateRuns++;
-          } finally {
-            await fx.close();
-          }
-        },
-      ),
-      { numRuns: runs(LATE_RUNS) },
-    );
-    expect(lateRuns).toBeGreaterThanOrEqual(runs(LATE_RUNS));
-    expect(late.crashes).toBeGreaterThan(0);
+    await checkScenarios(late, faultRuns(LATE_RUNS), { lateLanding: true });
+    expect(late.stats.crashes).toBeGreaterThan(0);
     // The mode is only worth its name if some dead app's request did land after the next one started.
-    expect(late.lateLandings).toBeGreaterThan(0);
-    latePassed = true;
+    expect(late.stats.lateLandings).toBeGreaterThan(0);
+    late.passed = true;
   }, 1_800_000);
 });
 
 afterAll(() => {
   console.log(
-    `[exactly-once over HTTP, late landings] runs ${lateRuns}, steps ${late.steps}, faults injected ${late.faultsInjected}, crashes ${late.crashes} (requests landing after the next instance started: ${late.lateLandings}), provider calls ${late.providerCalls}, violations ${latePassed ? 0 : '≥ 1 (see the failure)'}`,
+    `[exactly-once over HTTP, late landings] runs ${late.runs}, steps ${late.stats.steps}, faults injected ${late.stats.faultsInjected}, crashes ${late.stats.crashes} (requests landing after the next instance started: ${late.stats.lateLandings}), provider calls ${late.stats.providerCalls}, violations ${late.passed ? 0 : '≥ 1 (see the failure)'}`,
   );
   console.log(
-    `[exactly-once over HTTP] runs ${runsDone}, steps ${total.steps}, faults injected ${total.faultsInjected}, crashes ${total.crashes}, provider calls ${total.providerCalls}, codes refused at the limit ${total.refusedAtLimit}, violations ${passed ? 0 : '≥ 1 (see the failure)'}\n  outcomes ${JSON.stringify(total.outcomes)}`,
+    `[exactly-once over HTTP] runs ${total.runs}, steps ${total.stats.steps}, faults injected ${total.stats.faultsInjected}, crashes ${total.stats.crashes}, provider calls ${total.stats.providerCalls}, codes refused at the limit ${total.stats.refusedAtLimit}, violations ${total.passed ? 0 : '≥ 1 (see the failure)'}\n  outcomes ${JSON.stringify(total.stats.outcomes)}`,
   );
 });

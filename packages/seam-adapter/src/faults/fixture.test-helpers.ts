@@ -6,6 +6,7 @@ import { DEFAULT_SLOT_LEAD_TIME_MS, silentLogger, VirtualClock } from '@keyslot/
 import type { ExactlyOnceFixture } from '@keyslot/core/testing';
 import { SaltoKsWorld } from '@keyslot/salto-sim';
 import { type SimServer, startSimServer } from '@keyslot/salto-sim/server';
+import { providerView } from '@keyslot/salto-sim/testing';
 import { SeamLockGateway } from '../gateway.js';
 
 const API_KEY = 'seam_faults_test_key_1234';
@@ -89,27 +90,7 @@ export async function httpFixture(
       knownLimit = limit;
     },
     advance: (ms) => sim('/_sim/clock/advance', { ms }),
-    inspect: () => {
-      const w = server.world;
-      const s = w.inspectSite(accountId)!;
-      return {
-        slotLimit: s.slotLimit,
-        used: s.used,
-        codes: w.inspectAccessCodes({ siteId: accountId }).map((c) => ({
-          id: c.accessCodeId,
-          lockId: c.deviceId,
-          name: c.name,
-          status: c.status,
-          pin: c.code,
-          window:
-            c.startsAt !== null && c.endsAt !== null
-              ? { kind: 'scheduled' as const, startsAt: c.startsAt, endsAt: c.endsAt }
-              : { kind: 'ongoing' as const },
-          holdsSlot: c.holdsSlot,
-          notSubscribed: c.errors.some((e) => e.code === w.config.notSubscribedErrorCode),
-        })),
-      };
-    },
+    inspect: () => providerView(server.world, accountId),
     close: () => server.close(),
   };
 }
