@@ -15,7 +15,7 @@ import type {
   SiteId,
   UnlockAttempt,
 } from '@keyslot/core';
-import { err, isNotSubscribed, ok, SystemClock, sameWindow, silentLogger, windowIssues } from '@keyslot/core';
+import { err, ok, SystemClock, sameWindow, silentLogger, windowIssues } from '@keyslot/core';
 import {
   type ResolvedSeamAdapterOptions,
   resolveSeamAdapterOptions,
@@ -25,54 +25,28 @@ import { type FailureContext, isAmbiguous, type SeamCallFailure, toGatewayFailur
 import {
   hasCustomPinSubscription,
   looksLikeSaltoKsLock,
-  type SiteDraft,
   siteIdOf,
   toAccessCode,
   toCreateAccessCodeBody,
   toLock,
-  toSite,
-  toSiteDrafts,
   toUnlockAttempt,
 } from './mapping.js';
+import {
+  type ConnectWebview,
+  type CreateConnectWebviewInput,
+  createConnectWebview,
+  getConnectWebview,
+} from './onboarding.js';
+import { SiteDirectory } from './site-directory.js';
 import { DeviceThrottle, type ThrottledOperation } from './throttle.js';
 import { SeamTransport } from './transport.js';
-import {
-  device as deviceSchema,
-  responses,
-  type WireConnectedAccount,
-  type WireConnectWebview,
-  type WireDevice,
-} from './wire.js';
+import { responses, type WireDevice } from './wire.js';
 
 export interface SeamGatewayDeps {
   readonly clock?: Clock;
   readonly logger?: Logger;
   /** Only for the jitter of read retries; none = no jitter (deterministic). */
   readonly random?: RandomSource;
-}
-
-export type ConnectWebviewStatus = 'pending' | 'authorized' | 'failed' | 'unknown';
-
-/** A Seam Connect Webview: the page where a Salto KS site admin links their account. */
-export interface ConnectWebview {
-  readonly id: string;
-  /** Open (or iframe) this URL for the site admin. */
-  readonly url: string;
-  readonly status: ConnectWebviewStatus;
-  readonly loginSuccessful: boolean;
-  /** Set once the admin authorized: the Salto KS connected account to use. */
-  readonly connectedAccountId: string | null;
-  readonly customerKey: string | null;
-}
-
-export interface CreateConnectWebviewInput {
-  /** Where Seam sends the browser after a successful login (absolute http(s) URL). */
-  readonly customRedirectUrl?: string;
-  /** Where it goes after a failure (defaults to `customRedirectUrl` at Seam). */
-  readonly customRedirectFailureUrl?: string;
-  /** Your customer's key, echoed in events (`connected_account.connected`). */
-  readonly customerKey?: string;
-  readonly customMetadata?: Readonly<Record<string, string | boolean>>;
 }
 
 class BoundedMap<K, V> {
@@ -87,15 +61,6 @@ class BoundedMap<K, V> {
     if (this.map.size > this.max) this.map.delete(this.map.keys().next().value as K);
   }
 }
-
-const isHttpUrl = (u: string): boolean => {
-  try {
-    const url = new URL(u);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
-};
 
 const invalid = (message: string): GatewayFailure => ({ code: 'invalid_input', message });
 
@@ -126,6 +91,7 @@ export class SeamLockGateway implements LockGateway {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly throttle: DeviceThrottle | null;
+  private readonly sites: SiteDirectory;
   private readonly opts: ResolvedSeamAdapterOptions;
   /** Which lock an access code / action attempt belongs to (delete throttling, attempt lookups). */
   private readonly codeLocks = new BoundedMap<AccessCodeId, LockId>(10_000);
@@ -139,6 +105,7 @@ export class SeamLockGateway implements LockGateway {
     this.logger = deps.logger ?? silentLogger;
     this.transport = new SeamTransport(this.opts, this.clock, this.logger, deps.random);
     this.throttle = this.opts.throttle === false ? null : new DeviceThrottle(this.opts.throttle, this.clock);
+    this.sites = new SiteDirectory(this.transport, this.opts, this.clock);
   }
 
   /** Keeps the key out of `console.log(gateway)` / JSON dumps. */
@@ -148,48 +115,14 @@ export class SeamLockGateway implements LockGateway {
 
   // ---------------------------------------------------------------- sites and locks
 
-  async listSites(): Promise<Result<readonly Site[], GatewayFailure>> {
-    const drafts = await this.siteDrafts('list sites');
-    if (!drafts.ok) return drafts;
-    const sites: Site[] = [];
-    for (const d of drafts.value) {
-      const limit = this.slotLimitOf(d);
-      if (!limit.ok) return limit;
-      sites.push(toSite(d, limit.value, this.opts.slotLeadTimeMs));
-    }
-    return ok(sites);
+  listSites(): Promise<Result<readonly Site[], GatewayFailure>> {
+    return this.sites.listSites();
   }
 
   async getSlotUsage(siteId: SiteId): Promise<Result<ProviderSlotUsage, GatewayFailure>> {
     const bad = badId('siteId', siteId, 'read slot usage');
     if (bad) return err(bad);
-    const drafts = await this.siteDrafts(`read slot usage of site ${siteId}`);
-    if (!drafts.ok) return drafts;
-    const site = drafts.value.find((d) => d.id === siteId);
-    if (!site) {
-      return err({
-        code: 'site_not_found',
-        message: `No Salto KS site ${siteId} among the Seam workspace's locks. Check the id with listSites().`,
-      });
-    }
-    if (site.reported) {
-      return ok({
-        siteId,
-        used: site.reported.subscribed_site_user_count,
-        limit: site.reported.site_user_subscription_limit,
-      });
-    }
-    const limit = this.slotLimitOf(site);
-    if (!limit.ok) return limit;
-    // Seam reports counts only above 80 %; below that, count the codes that hold a slot now.
-    const now = this.clock.now();
-    let used = 0;
-    for (const lockId of site.lockIds) {
-      const codes = await this.listAccessCodes(lockId);
-      if (!codes.ok) return codes;
-      used += codes.value.filter((c) => this.holdsSlot(c, now)).length;
-    }
-    return ok({ siteId, used, limit: limit.value });
+    return this.sites.slotUsage(siteId, (lockId) => this.listAccessCodes(lockId));
   }
 
   async listLocks(siteId?: SiteId): Promise<Result<readonly Lock[], GatewayFailure>> {
@@ -197,7 +130,7 @@ export class SeamLockGateway implements LockGateway {
       const bad = badId('siteId', siteId, 'list locks');
       if (bad) return err(bad);
     }
-    const src = await this.sources('list locks');
+    const src = await this.sites.sources('list locks');
     if (!src.ok) return src;
     const locks = src.value.devices.map((d) => toLock(d, siteIdOf(d)));
     return ok(siteId === undefined ? locks : locks.filter((l) => l.siteId === siteId));
@@ -470,73 +403,18 @@ export class SeamLockGateway implements LockGateway {
   // ---------------------------------------------------------------- onboarding
 
   /** Creates a Connect Webview for Salto KS (`accepted_providers: ["salto_ks"]`). Not retried. */
-  async createConnectWebview(
+  createConnectWebview(
     input: CreateConnectWebviewInput = {},
   ): Promise<Result<ConnectWebview, GatewayFailure>> {
-    const action = 'create a Salto KS Connect Webview';
-    for (const field of ['customRedirectUrl', 'customRedirectFailureUrl'] as const) {
-      const u = input[field];
-      if (u !== undefined && !isHttpUrl(u)) {
-        return err(invalid(`Could not ${action}: ${field} must be an absolute http(s) URL.`));
-      }
-    }
-    const r = await this.transport.call(
-      '/connect_webviews/create',
-      {
-        accepted_providers: ['salto_ks'],
-        ...(input.customRedirectUrl ? { custom_redirect_url: input.customRedirectUrl } : {}),
-        ...(input.customRedirectFailureUrl
-          ? { custom_redirect_failure_url: input.customRedirectFailureUrl }
-          : {}),
-        ...(input.customerKey ? { customer_key: input.customerKey } : {}),
-        ...(input.customMetadata ? { custom_metadata: input.customMetadata } : {}),
-      },
-      responses.connectWebview,
-      'mutation',
-    );
-    if (!r.ok) return err(toGatewayFailure(r.error, { action, mutation: true }));
-    return ok(toConnectWebview(r.value.body.connect_webview));
+    return createConnectWebview(this.transport, input);
   }
 
   /** Reads a webview's result: `authorized` with the new `connectedAccountId`, or `failed`. */
-  async getConnectWebview(id: string): Promise<Result<ConnectWebview, GatewayFailure>> {
-    const r = await this.transport.call(
-      '/connect_webviews/get',
-      { connect_webview_id: id },
-      responses.connectWebview,
-      'read',
-    );
-    if (!r.ok)
-      return err(toGatewayFailure(r.error, { action: `read Connect Webview ${id}`, mutation: false }));
-    return ok(toConnectWebview(r.value.body.connect_webview));
+  getConnectWebview(id: string): Promise<Result<ConnectWebview, GatewayFailure>> {
+    return getConnectWebview(this.transport, id);
   }
 
   // ---------------------------------------------------------------- internals
-
-  private holdsSlot(c: AccessCode, now: number): boolean {
-    if (isNotSubscribed(c)) return false;
-    if (c.window.kind === 'ongoing') return true;
-    return c.window.startsAt - this.opts.slotLeadTimeMs <= now && now < c.window.endsAt;
-  }
-
-  private slotLimitOf(d: SiteDraft): Result<number, GatewayFailure> {
-    const configured = this.opts.slotLimitFor?.(d.id);
-    const limit =
-      d.reported?.site_user_subscription_limit ??
-      (configured !== undefined && Number.isInteger(configured) && configured >= 0
-        ? configured
-        : undefined) ??
-      this.opts.siteSlotLimits[d.id] ??
-      this.opts.defaultSiteSlotLimit;
-    if (limit !== undefined) return ok(limit);
-    return err({
-      code: 'provider_issue',
-      providerCode: 'slot_limit_unknown',
-      message:
-        `The slot limit of Salto KS site ${d.id} ("${d.name}") is unknown: Seam reports it only once the site is above 80 % of it. ` +
-        `Configure it with the siteSlotLimits option ({ "${d.id}": <limit> }), slotLimitFor or defaultSiteSlotLimit.`,
-    });
-  }
 
   private async acquire(
     op: ThrottledOperation,
@@ -553,82 +431,6 @@ export class SeamLockGateway implements LockGateway {
     return { kind: 'throttled', route, retryAfterMs: r.retryAfterMs };
   }
 
-  private async siteDrafts(action: string): Promise<Result<SiteDraft[], GatewayFailure>> {
-    const src = await this.sources(action);
-    if (!src.ok) return src;
-    return ok(toSiteDrafts(src.value, this.opts.defaultTimeZone));
-  }
-
-  private async sources(
-    action: string,
-  ): Promise<Result<{ devices: WireDevice[]; accounts: Map<string, WireConnectedAccount> }, GatewayFailure>> {
-    const accounts = await this.accounts(action);
-    if (!accounts.ok) return accounts;
-    const isSaltoAccount = (id: string) => {
-      const a = accounts.value.get(id);
-      return a !== undefined && (a.account_type?.startsWith('salto') ?? false);
-    };
-    const listed = await this.transport.listAll(
-      '/devices/list',
-      this.opts.connectedAccountId ? { connected_account_id: this.opts.connectedAccountId } : {},
-      responses.devicesList,
-      (p) => p.devices,
-    );
-    if (!listed.ok) return err(toGatewayFailure(listed.error, { action, mutation: false }));
-    const devices: WireDevice[] = [];
-    for (const raw of listed.value) {
-      if (!looksLikeSaltoKsLock(raw, isSaltoAccount)) continue;
-      const parsed = deviceSchema.safeParse(raw);
-      if (!parsed.success) {
-        const id = (raw as { device_id?: unknown }).device_id;
-        return err(
-          toGatewayFailure(
-            {
-              kind: 'invalid_response',
-              route: '/devices/list',
-              status: 200,
-              detail: `device ${typeof id === 'string' ? id : '?'}: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`,
-            },
-            { action, mutation: false },
-          ),
-        );
-      }
-      devices.push(parsed.data);
-    }
-    return ok({ devices, accounts: accounts.value });
-  }
-
-  private async accounts(action: string): Promise<Result<Map<string, WireConnectedAccount>, GatewayFailure>> {
-    if (this.opts.connectedAccountId) {
-      const one = await this.account(this.opts.connectedAccountId, action);
-      if (!one.ok) return one;
-      return ok(new Map(one.value ? [[one.value.connected_account_id, one.value]] : []));
-    }
-    const r = await this.transport.listAll(
-      '/connected_accounts/list',
-      {},
-      responses.connectedAccountsList,
-      (p) => p.connected_accounts,
-    );
-    if (!r.ok) return err(toGatewayFailure(r.error, { action, mutation: false }));
-    return ok(new Map(r.value.map((a) => [a.connected_account_id, a])));
-  }
-
-  private async account(
-    id: string,
-    action: string,
-  ): Promise<Result<WireConnectedAccount | null, GatewayFailure>> {
-    const r = await this.transport.call(
-      '/connected_accounts/get',
-      { connected_account_id: id },
-      responses.connectedAccountGet,
-      'read',
-    );
-    if (r.ok) return ok(r.value.body.connected_account);
-    if (r.error.kind === 'http' && r.error.status === 404) return ok(null);
-    return err(toGatewayFailure(r.error, { action, mutation: false }));
-  }
-
   private async device(lockId: LockId, action: string): Promise<Result<WireDevice, GatewayFailure>> {
     const r = await this.transport.call('/devices/get', { device_id: lockId }, responses.deviceGet, 'read');
     if (!r.ok) return err(toGatewayFailure(r.error, { action, mutation: false, notFound: 'lock_not_found' }));
@@ -641,17 +443,4 @@ export class SeamLockGateway implements LockGateway {
     }
     return ok(d);
   }
-}
-
-function toConnectWebview(w: WireConnectWebview): ConnectWebview {
-  const status: ConnectWebviewStatus =
-    w.status === 'pending' || w.status === 'authorized' || w.status === 'failed' ? w.status : 'unknown';
-  return {
-    id: w.connect_webview_id,
-    url: w.url,
-    status,
-    loginSuccessful: w.login_successful ?? status === 'authorized',
-    connectedAccountId: w.connected_account_id ?? null,
-    customerKey: w.customer_key ?? null,
-  };
 }

@@ -10,15 +10,14 @@ export {
 } from './config.js';
 export { SeamAdapterConfigError, SeamAuthError } from './errors.js';
 export { isAmbiguous, type SeamCallFailure, toGatewayFailure } from './failures.js';
-export {
-  type ConnectWebview,
-  type ConnectWebviewStatus,
-  type CreateConnectWebviewInput,
-  type SeamGatewayDeps,
-  SeamLockGateway,
-} from './gateway.js';
+export { type SeamGatewayDeps, SeamLockGateway } from './gateway.js';
 export { NOT_SUBSCRIBED_ERROR_CODES, toAccessCode, toLock } from './mapping.js';
 export { SEAM_LOCK_GATEWAY, SEAM_WEBHOOK_VERIFIER, seamAdapterModule } from './module.js';
+export type {
+  ConnectWebview,
+  ConnectWebviewStatus,
+  CreateConnectWebviewInput,
+} from './onboarding.js';
 export { DeviceThrottle, THROTTLE_WINDOW_MS, type ThrottledOperation } from './throttle.js';
 export {
   type AccessCodeEventKind,

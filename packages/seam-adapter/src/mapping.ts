@@ -10,18 +10,11 @@ import type {
   CreateAccessCodeInput,
   HubLink,
   Lock,
-  Site,
   SiteId,
   UnlockAttempt,
 } from '@keyslot/core';
 import { scrubProviderText } from './redaction.js';
-import type {
-  SaltoKsSiteCounts,
-  WireAccessCode,
-  WireActionAttempt,
-  WireConnectedAccount,
-  WireDevice,
-} from './wire.js';
+import type { WireAccessCode, WireActionAttempt, WireDevice } from './wire.js';
 
 /** The three names Seam has used for "this code's Salto site user is not subscribed". */
 export const NOT_SUBSCRIBED_ERROR_CODES: ReadonlySet<string> = new Set([
@@ -70,27 +63,8 @@ export function looksLikeSaltoKsLock(raw: unknown, isSaltoAccount: (accountId: s
   );
 }
 
-const saltoMeta = (d: WireDevice) => d.properties.salto_ks_metadata ?? d.properties.salto_metadata;
+export const saltoMeta = (d: WireDevice) => d.properties.salto_ks_metadata ?? d.properties.salto_metadata;
 
-/** Per-site subscription counts reported by an account's limit notices (exceeded wins over almost). */
-export function reportedSiteCounts(account: WireConnectedAccount): Map<SiteId, SaltoKsSiteCounts> {
-  const out = new Map<SiteId, SaltoKsSiteCounts>();
-  for (const w of account.warnings) {
-    if (w.warning_code !== SUBSCRIPTION_LIMIT_ALMOST_REACHED) continue;
-    for (const s of w.salto_ks_metadata?.sites ?? []) out.set(s.site_id, s);
-  }
-  for (const e of account.errors) {
-    if (e.error_code !== SUBSCRIPTION_LIMIT_EXCEEDED) continue;
-    for (const s of e.salto_ks_metadata?.sites ?? []) out.set(s.site_id, s);
-  }
-  return out;
-}
-
-/**
- * The site a device belongs to: `salto_ks_metadata.site_id` (Seam since 2026-02); without it the
- * connected account itself stands for one site. Never guessed from other data, so a lock's site
- * id is stable whatever notices the account carries.
- */
 export function siteIdOf(d: WireDevice): SiteId {
   return saltoMeta(d)?.site_id ?? d.connected_account_id;
 }
@@ -132,75 +106,6 @@ export function toLock(d: WireDevice, siteId: SiteId): Lock {
 
 export const hasCustomPinSubscription = (d: WireDevice): boolean =>
   saltoMeta(d)?.has_custom_pin_subscription === true;
-
-export interface SiteSources {
-  readonly devices: readonly WireDevice[];
-  readonly accounts: ReadonlyMap<string, WireConnectedAccount>;
-}
-
-export interface SiteDraft {
-  readonly id: SiteId;
-  readonly name: string;
-  readonly timeZone: string;
-  readonly hasCustomPinSubscription: boolean;
-  /** Counts from Seam's limit notices, when Seam reported them. */
-  readonly reported: SaltoKsSiteCounts | undefined;
-  readonly lockIds: readonly string[];
-}
-
-/** Sites derived from devices (and from accounts' limit notices naming sites with no lock listed). */
-export function toSiteDrafts(src: SiteSources, defaultTimeZone: string): SiteDraft[] {
-  const drafts = new Map<
-    SiteId,
-    { name?: string; tz?: string; customPin: boolean; reported?: SaltoKsSiteCounts; locks: string[] }
-  >();
-  const draft = (id: SiteId) => {
-    let d = drafts.get(id);
-    if (!d) {
-      d = { customPin: false, locks: [] };
-      drafts.set(id, d);
-    }
-    return d;
-  };
-  for (const account of src.accounts.values()) {
-    for (const [siteId, counts] of reportedSiteCounts(account)) {
-      const d = draft(siteId);
-      d.reported = counts;
-      d.name ??= counts.site_name;
-    }
-  }
-  for (const dev of src.devices) {
-    const account = src.accounts.get(dev.connected_account_id);
-    const siteId = siteIdOf(dev);
-    const d = draft(siteId);
-    const meta = saltoMeta(dev);
-    d.name ??= meta?.site_name ?? (siteId === dev.connected_account_id ? account?.display_name : undefined);
-    d.tz ??= dev.location?.timezone ?? dev.location?.time_zone ?? undefined;
-    d.customPin ||= meta?.has_custom_pin_subscription === true;
-    d.locks.push(dev.device_id);
-  }
-  return [...drafts.entries()]
-    .map(([id, d]) => ({
-      id,
-      name: d.name ?? id,
-      timeZone: d.tz ?? defaultTimeZone,
-      hasCustomPinSubscription: d.customPin,
-      reported: d.reported,
-      lockIds: d.locks,
-    }))
-    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-}
-
-export function toSite(d: SiteDraft, slotLimit: number, slotLeadTimeMs: number): Site {
-  return {
-    id: d.id,
-    name: d.name,
-    slotLimit,
-    timeZone: d.timeZone,
-    slotLeadTimeMs,
-    hasCustomPinSubscription: d.hasCustomPinSubscription,
-  };
-}
 
 const STATUSES: ReadonlySet<string> = new Set(['unset', 'setting', 'set', 'removing', 'unknown']);
 

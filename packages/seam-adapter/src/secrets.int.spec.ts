@@ -30,7 +30,8 @@ describe('the API key and PINs never reach logs or error messages', () => {
       {
         apiKey: KEY,
         endpoint: SEAM,
-        requestTimeoutMs: 30,
+        // Long enough that a loaded machine never times out a normal reply; the delete below waits longer.
+        requestTimeoutMs: 400,
         readRetries: 1,
         retryBaseDelayMs: 1,
         recoveryDelayMs: 0,
@@ -106,7 +107,7 @@ describe('the API key and PINs never reach logs or error messages', () => {
       });
     await record(gw.createAccessCode({ lockId: 'dev-1', name: 'keyslot:j', window: { kind: 'ongoing' } }));
     // Timeout, an unlock whose attempt fails with digits in the message, a 401.
-    scope.post('/access_codes/delete').delay(200).reply(200, { ok: true });
+    scope.post('/access_codes/delete').delay(1_500).reply(200, { ok: true });
     scope
       .post('/access_codes/get')
       .reply(200, { access_code: accessCode('ac-1', { code: PINS[0], status: 'set' }), ok: true });

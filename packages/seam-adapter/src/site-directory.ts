@@ -1,0 +1,159 @@
+/**
+ * Reads what Salto KS sites are made of from Seam (connected accounts and their Salto KS locks)
+ * and answers the gateway's site questions: the sites with their slot limits, and a site's slot
+ * usage. The derivation rules themselves are in `site-derivation.ts`.
+ */
+import type {
+  AccessCode,
+  Clock,
+  GatewayFailure,
+  LockId,
+  ProviderSlotUsage,
+  Result,
+  Site,
+  SiteId,
+} from '@keyslot/core';
+import { err, ok } from '@keyslot/core';
+import type { ResolvedSeamAdapterOptions } from './config.js';
+import { toGatewayFailure } from './failures.js';
+import { looksLikeSaltoKsLock } from './mapping.js';
+import {
+  holdsSlot,
+  type SiteDraft,
+  type SiteSources,
+  slotLimitOf,
+  toSite,
+  toSiteDrafts,
+} from './site-derivation.js';
+import type { SeamTransport } from './transport.js';
+import { device as deviceSchema, responses, type WireConnectedAccount, type WireDevice } from './wire.js';
+
+type ListCodes = (lockId: LockId) => Promise<Result<readonly AccessCode[], GatewayFailure>>;
+
+export class SiteDirectory {
+  constructor(
+    private readonly transport: SeamTransport,
+    private readonly opts: ResolvedSeamAdapterOptions,
+    private readonly clock: Clock,
+  ) {}
+
+  async listSites(): Promise<Result<readonly Site[], GatewayFailure>> {
+    const drafts = await this.drafts('list sites');
+    if (!drafts.ok) return drafts;
+    const sites: Site[] = [];
+    for (const d of drafts.value) {
+      const limit = slotLimitOf(d, this.opts);
+      if (!limit.ok) return limit;
+      sites.push(toSite(d, limit.value, this.opts.slotLeadTimeMs));
+    }
+    return ok(sites);
+  }
+
+  /**
+   * Seam's counts when it reports them (above 80 % of the limit); below that, the codes of the
+   * site's locks that hold a slot now (read with `listCodes`).
+   */
+  async slotUsage(siteId: SiteId, listCodes: ListCodes): Promise<Result<ProviderSlotUsage, GatewayFailure>> {
+    const drafts = await this.drafts(`read slot usage of site ${siteId}`);
+    if (!drafts.ok) return drafts;
+    const site = drafts.value.find((d) => d.id === siteId);
+    if (!site) {
+      return err({
+        code: 'site_not_found',
+        message: `No Salto KS site ${siteId} among the Seam workspace's locks. Check the id with listSites().`,
+      });
+    }
+    if (site.reported) {
+      return ok({
+        siteId,
+        used: site.reported.subscribed_site_user_count,
+        limit: site.reported.site_user_subscription_limit,
+      });
+    }
+    const limit = slotLimitOf(site, this.opts);
+    if (!limit.ok) return limit;
+    const now = this.clock.now();
+    let used = 0;
+    for (const lockId of site.lockIds) {
+      const codes = await listCodes(lockId);
+      if (!codes.ok) return codes;
+      used += codes.value.filter((c) => holdsSlot(c, now, this.opts.slotLeadTimeMs)).length;
+    }
+    return ok({ siteId, used, limit: limit.value });
+  }
+
+  private async drafts(action: string): Promise<Result<SiteDraft[], GatewayFailure>> {
+    const src = await this.sources(action);
+    if (!src.ok) return src;
+    return ok(toSiteDrafts(src.value, this.opts.defaultTimeZone));
+  }
+
+  /** The Salto KS locks (validated) and the connected accounts they belong to. */
+  async sources(action: string): Promise<Result<SiteSources & { devices: WireDevice[] }, GatewayFailure>> {
+    const accounts = await this.accounts(action);
+    if (!accounts.ok) return accounts;
+    const isSaltoAccount = (id: string) => {
+      const a = accounts.value.get(id);
+      return a !== undefined && (a.account_type?.startsWith('salto') ?? false);
+    };
+    const listed = await this.transport.listAll(
+      '/devices/list',
+      this.opts.connectedAccountId ? { connected_account_id: this.opts.connectedAccountId } : {},
+      responses.devicesList,
+      (p) => p.devices,
+    );
+    if (!listed.ok) return err(toGatewayFailure(listed.error, { action, mutation: false }));
+    const devices: WireDevice[] = [];
+    for (const raw of listed.value) {
+      if (!looksLikeSaltoKsLock(raw, isSaltoAccount)) continue;
+      const parsed = deviceSchema.safeParse(raw);
+      if (!parsed.success) {
+        const id = (raw as { device_id?: unknown }).device_id;
+        return err(
+          toGatewayFailure(
+            {
+              kind: 'invalid_response',
+              route: '/devices/list',
+              status: 200,
+              detail: `device ${typeof id === 'string' ? id : '?'}: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`,
+            },
+            { action, mutation: false },
+          ),
+        );
+      }
+      devices.push(parsed.data);
+    }
+    return ok({ devices, accounts: accounts.value });
+  }
+
+  private async accounts(action: string): Promise<Result<Map<string, WireConnectedAccount>, GatewayFailure>> {
+    if (this.opts.connectedAccountId) {
+      const one = await this.account(this.opts.connectedAccountId, action);
+      if (!one.ok) return one;
+      return ok(new Map(one.value ? [[one.value.connected_account_id, one.value]] : []));
+    }
+    const r = await this.transport.listAll(
+      '/connected_accounts/list',
+      {},
+      responses.connectedAccountsList,
+      (p) => p.connected_accounts,
+    );
+    if (!r.ok) return err(toGatewayFailure(r.error, { action, mutation: false }));
+    return ok(new Map(r.value.map((a) => [a.connected_account_id, a])));
+  }
+
+  private async account(
+    id: string,
+    action: string,
+  ): Promise<Result<WireConnectedAccount | null, GatewayFailure>> {
+    const r = await this.transport.call(
+      '/connected_accounts/get',
+      { connected_account_id: id },
+      responses.connectedAccountGet,
+      'read',
+    );
+    if (r.ok) return ok(r.value.body.connected_account);
+    if (r.error.kind === 'http' && r.error.status === 404) return ok(null);
+    return err(toGatewayFailure(r.error, { action, mutation: false }));
+  }
+}
