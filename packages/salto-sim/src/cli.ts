@@ -9,12 +9,11 @@ import { SystemClock } from '@keyslot/core/infrastructure';
 import { looksLikeSeamApiKey, parseCli, type ServeOptions } from './server/cli-args.js';
 import { type SimServer, startSimServer } from './server/server.js';
 import { createDefaultWorld } from './world/default-world.js';
-import type { WorldSnapshot } from './world/world.js';
-import { SaltoKsWorld } from './world/world.js';
+import type { SaltoKsWorld } from './world/world.js';
 
-function loadWorld(
+async function loadWorld(
   o: ServeOptions,
-): { ok: true; world: SaltoKsWorld; summary: string } | { ok: false; message: string } {
+): Promise<{ ok: true; world: SaltoKsWorld; summary: string } | { ok: false; message: string }> {
   const config = { rateLimits: { enabled: o.rateLimits }, notSubscribedErrorCode: o.notSubscribedErrorCode };
   if (o.worldFile === null) {
     const { world } = createDefaultWorld({
@@ -24,19 +23,19 @@ function loadWorld(
     });
     return { ok: true, world, summary: `default world (seed ${o.seed})` };
   }
-  let snapshot: WorldSnapshot;
+  let snapshot: unknown;
   try {
-    const parsed = JSON.parse(readFileSync(o.worldFile, 'utf8')) as {
-      snapshot?: WorldSnapshot;
-    } & WorldSnapshot;
-    snapshot = parsed.snapshot ?? parsed;
+    const parsed = JSON.parse(readFileSync(o.worldFile, 'utf8')) as { snapshot?: unknown } | null;
+    snapshot = parsed?.snapshot ?? parsed;
   } catch (e) {
     return {
       ok: false,
       message: `Could not read the world file ${o.worldFile}: ${e instanceof Error ? e.message : String(e)}`,
     };
   }
-  const r = SaltoKsWorld.fromJSON(snapshot, o.clock === 'real' ? { clock: new SystemClock() } : {});
+  // Checked whole (shape, ranges, references) before use; zod loads only for --world.
+  const { restoreWorldSnapshot } = await import('./world/snapshot-schema.js');
+  const r = restoreWorldSnapshot(snapshot, o.clock === 'real' ? { clock: new SystemClock() } : {});
   if (!r.ok)
     return {
       ok: false,
@@ -47,7 +46,7 @@ function loadWorld(
 }
 
 async function serve(o: ServeOptions): Promise<number> {
-  const loaded = loadWorld(o);
+  const loaded = await loadWorld(o);
   if (!loaded.ok) {
     process.stderr.write(`keyslot-sim: ${loaded.message}\n`);
     return 1;

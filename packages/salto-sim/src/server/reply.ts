@@ -22,8 +22,9 @@ export function validationTree(
     let node = root;
     for (const key of issue.path) {
       const k = String(key);
-      const next = (node[k] as typeof root | undefined) ?? { _errors: [] };
-      node[k] = next;
+      // Own keys only: a parameter may be named `constructor` or `__proto__`.
+      const next = Object.hasOwn(node, k) ? (node[k] as typeof root) : { _errors: [] };
+      Object.defineProperty(node, k, { value: next, enumerable: true, writable: true, configurable: true });
       node = next;
     }
     node._errors.push(issue.message);

@@ -1,4 +1,5 @@
 import { z } from 'zod/v4';
+import { jsonRecord } from '../world/schema-issues.js';
 import { bool, isoDateTime, limit, list, num, pageCursor, uuid } from './validation.js';
 
 /**
@@ -6,6 +7,9 @@ import { bool, isoDateTime, limit, list, num, pageCursor, uuid } from './validat
  * Unknown parameters are ignored, as a lenient server would; known ones are type-checked, and
  * a bad one is 400 `invalid_input` naming it.
  */
+
+/** Seam's cap on `custom_metadata` keys. */
+export const MAX_METADATA_KEYS = 50;
 
 const deviceFilters = {
   connected_account_id: uuid().optional(),
@@ -17,7 +21,7 @@ const deviceFilters = {
   manufacturer: z.string().min(1).optional(),
   search: z.string().min(1).optional(),
   created_before: isoDateTime().optional(),
-  custom_metadata_has: z.record(z.string(), z.union([z.string(), z.boolean()])).optional(),
+  custom_metadata_has: jsonRecord(z.string(), z.union([z.string(), z.boolean()])).optional(),
   customer_key: z.string().optional(),
   user_identifier_key: z.string().optional(),
   space_id: uuid().optional(),
@@ -145,7 +149,12 @@ export const connectWebviewsCreate = z.object({
   custom_redirect_url: z.string().url().optional(),
   custom_redirect_failure_url: z.string().url().optional(),
   customer_key: z.string().optional(),
-  custom_metadata: z.record(z.string().max(40), z.union([z.string().max(500), z.boolean()])).optional(),
+  // Seam's limits: at most 50 keys of up to 40 characters, values up to 500 characters.
+  custom_metadata: jsonRecord(z.string().max(40), z.union([z.string().max(500), z.boolean()]))
+    .refine((m) => Object.keys(m).length <= MAX_METADATA_KEYS, {
+      message: `At most ${MAX_METADATA_KEYS} keys`,
+    })
+    .optional(),
   automatically_manage_new_devices: bool().optional(),
   wait_for_device_creation: bool().optional(),
   device_selection_mode: z.enum(['none', 'single', 'multiple']).optional(),
@@ -155,7 +164,7 @@ export const connectWebviewsGet = z.object({ connect_webview_id: uuid() });
 export const connectWebviewsList = z.object({
   customer_key: z.string().optional(),
   user_identifier_key: z.string().optional(),
-  custom_metadata_has: z.record(z.string(), z.union([z.string(), z.boolean()])).optional(),
+  custom_metadata_has: jsonRecord(z.string(), z.union([z.string(), z.boolean()])).optional(),
   limit: limit(),
   page_cursor: pageCursor(),
 });
@@ -164,7 +173,7 @@ export const connectedAccountsList = z.object({
   customer_key: z.string().optional(),
   user_identifier_key: z.string().optional(),
   search: z.string().min(1).optional(),
-  custom_metadata_has: z.record(z.string(), z.union([z.string(), z.boolean()])).optional(),
+  custom_metadata_has: jsonRecord(z.string(), z.union([z.string(), z.boolean()])).optional(),
   limit: limit(),
   page_cursor: pageCursor(),
 });

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { SaltoKsWorld } from '../world/world.js';
 import { createRequestListener, type HttpOptions } from './http.js';
 import { seamRoutes } from './seam-routes.js';
-import { SimState } from './sim-state.js';
+import { type BackgroundErrorHandler, SimState } from './sim-state.js';
 import type { DeliveryOptions } from './webhooks.js';
 
 export interface SimServerOptions {
@@ -20,6 +20,8 @@ export interface SimServerOptions {
   /** Webhook delivery tuning (retry delays, timeout, fetch). */
   readonly webhooks?: DeliveryOptions;
   readonly onInternalError?: HttpOptions['onInternalError'];
+  /** Failures outside any request (the world's timer, webhook dispatch); default: logged to stderr. */
+  readonly onBackgroundError?: BackgroundErrorHandler;
   readonly onResponse?: HttpOptions['onResponse'];
 }
 
@@ -40,7 +42,7 @@ export interface SimServer {
  * rejects if the port cannot be bound (e.g. `EADDRINUSE`).
  */
 export async function startSimServer(options: SimServerOptions): Promise<SimServer> {
-  const state = new SimState(options.world, options.webhooks);
+  const state = new SimState(options.world, options.webhooks, options.onBackgroundError);
   const routes = seamRoutes(state);
   const server = createServer(
     { keepAliveTimeout: 5_000 },

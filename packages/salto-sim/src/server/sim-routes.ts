@@ -1,9 +1,9 @@
 import type { HubLink } from '@keyslot/core';
 import { z } from 'zod/v4';
-import type { DeviceView, SimFailure, SimOperation, SiteView } from '../world/types.js';
-import type { WorldSnapshot } from '../world/world.js';
+import { restoreWorldSnapshot, SIM_OPERATIONS } from '../world/snapshot-schema.js';
+import type { DeviceView, SimFailure, SiteView } from '../world/types.js';
 import type { Route, RouteContext } from './http.js';
-import { failure, type Reply, success } from './reply.js';
+import { type ErrorReply, failure, type Reply, success, validationTree } from './reply.js';
 import { failureReply } from './seam-routes.js';
 import { deviceJson, iso, type Json } from './seam-views.js';
 import type { SimState } from './sim-state.js';
@@ -16,23 +16,6 @@ import { bool, num, parseParams, uuid } from './validation.js';
  */
 
 const hubLink = z.enum(['good', 'weak', 'offline']);
-const OPERATIONS = [
-  'create_access_code',
-  'update_access_code',
-  'delete_access_code',
-  'unlock_door',
-  'lock_door',
-  'list_connected_accounts',
-  'get_connected_account',
-  'list_sites',
-  'get_site',
-  'list_devices',
-  'get_device',
-  'list_access_codes',
-  'get_access_code',
-  'get_action_attempt',
-  'list_events',
-] as const satisfies readonly SimOperation[];
 
 /** Snapshots can be much larger than ordinary requests. */
 export const RESTORE_MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -63,9 +46,6 @@ function siteJson(s: SiteView): Json {
     created_at: iso(s.createdAt),
   };
 }
-
-const isSnapshot = (x: unknown): x is WorldSnapshot =>
-  typeof x === 'object' && x !== null && (x as { version?: unknown }).version === 1;
 
 export function simRoutes(state: SimState): Route[] {
   const world = () => state.world;
@@ -194,7 +174,7 @@ export function simRoutes(state: SimState): Route[] {
         z.object({
           kind: z.enum(['server_error', 'rate_limited', 'latency', 'reply_lost']),
           count: num().pipe(z.number().int().min(1).max(1_000_000)).optional(),
-          operations: z.array(z.enum(OPERATIONS)).min(1).optional(),
+          operations: z.array(z.enum(SIM_OPERATIONS)).min(1).optional(),
           status: num()
             .pipe(z.union([z.literal(500), z.literal(503)]))
             .optional(),
@@ -400,17 +380,11 @@ export function simRoutes(state: SimState): Route[] {
       methods: ['POST'],
       maxBodyBytes: RESTORE_MAX_BODY_BYTES,
       handle: (ctx) => {
+        // The whole snapshot is checked and the new world built and run before it replaces the
+        // current one: a refused snapshot changes nothing.
         const snap = ctx.params['snapshot'] ?? ctx.params;
-        if (!isSnapshot(snap)) {
-          return failure(400, 'invalid_input', 'Send {"snapshot": <the JSON from GET /_sim/snapshot>}.', {
-            validation_errors: {
-              _errors: [],
-              snapshot: { _errors: ['Expected a world snapshot (version 1)'] },
-            },
-          });
-        }
-        const r = state.restoreWorld(snap);
-        if (!r.ok) return failureReply(r.error);
+        const r = restoreWorldSnapshot(snap, state.restoreOptions());
+        if (!r.ok) return snapshotRefused(r.error);
         state.replaceWorld(r.value);
         return success(clockJson(state));
       },
@@ -438,6 +412,17 @@ function clockJson(state: SimState): Json {
     next_transition_at: next === null ? null : iso(next),
     pending_transitions: state.world.pendingTransitions,
   };
+}
+
+/** 400 `invalid_input` for a refused snapshot, each bad field under `snapshot.` in `validation_errors`. */
+function snapshotRefused(f: SimFailure): ErrorReply | { kind: 'drop' } {
+  const problems = (f.data?.['problems'] ?? null) as { path: string[]; message: string }[] | null;
+  if (f.type !== 'invalid_input' || problems === null) return failureReply(f);
+  return failure(400, 'invalid_input', f.message, {
+    validation_errors: validationTree(
+      problems.map((p) => ({ path: ['snapshot', ...p.path], message: p.message })),
+    ),
+  });
 }
 
 function notFoundDevice(id: string) {

@@ -25,6 +25,15 @@ export interface ConnectWebviewRecord {
   readonly customer_key?: string;
 }
 
+/** Reports a failure outside any request (timers, event listeners); the server keeps running. */
+export type BackgroundErrorHandler = (error: unknown, during: string) => void;
+
+const logBackgroundError: BackgroundErrorHandler = (e, during) => {
+  process.stderr.write(
+    `[keyslot-sim] error during ${during} (the simulator keeps running): ${e instanceof Error ? e.stack : String(e)}\n`,
+  );
+};
+
 const isVirtual = (c: Clock): boolean => typeof (c as { advance?: unknown }).advance === 'function';
 
 const MAX_SYNTHETIC_ATTEMPTS = 1000;
@@ -48,7 +57,11 @@ export class SimState {
   private tickAt: number | null = null;
   private closed = false;
 
-  constructor(world: SaltoKsWorld, delivery: DeliveryOptions = {}) {
+  constructor(
+    world: SaltoKsWorld,
+    delivery: DeliveryOptions = {},
+    private readonly onBackgroundError: BackgroundErrorHandler = logBackgroundError,
+  ) {
     this.world = world;
     this.initial = world.toJSON();
     this.webhooks = new WebhookDispatcher(delivery);
@@ -66,7 +79,12 @@ export class SimState {
   private onEvent(e: SimEvent): void {
     // The Seam form of an event is only built when a webhook may want it.
     if (!this.webhooks.active) return;
-    this.webhooks.dispatch(eventJson(e) as { event_id: string; event_type: string });
+    // A listener runs inside a world call: it must not fail that call (the world has changed).
+    try {
+      this.webhooks.dispatch(eventJson(e) as { event_id: string; event_type: string });
+    } catch (err) {
+      this.onBackgroundError(err, `webhook dispatch of ${e.eventType}`);
+    }
   }
 
   /**
@@ -83,12 +101,26 @@ export class SimState {
     this.tickAt = next;
     if (next === null) return;
     const delay = Math.min(Math.max(0, next - this.world.clock.now()), 2_147_483_647);
-    this.tickTimer = setTimeout(() => {
-      this.tickTimer = null;
-      this.world.now();
-      this.scheduleTick();
-    }, delay);
+    this.tickTimer = setTimeout(() => this.tick(), delay);
     this.tickTimer.unref();
+  }
+
+  /**
+   * A timer callback must never throw out of the process: a transition that fails is logged
+   * (it has been taken off the queue, so the world moves on) and the next one is scheduled.
+   */
+  private tick(): void {
+    this.tickTimer = null;
+    try {
+      this.world.now();
+    } catch (e) {
+      this.onBackgroundError(e, 'a scheduled world transition');
+    }
+    try {
+      this.scheduleTick();
+    } catch (e) {
+      this.onBackgroundError(e, 'scheduling the next world transition');
+    }
   }
 
   /** Swaps in another world (restore/reset), keeping webhooks and webviews. */
@@ -100,10 +132,14 @@ export class SimState {
     this.scheduleTick();
   }
 
-  /** A world restored from `snapshot`, on this world's kind of clock (virtual: at the snapshot's time). */
+  /** Restore options for this world's kind of clock (virtual: a new one at the snapshot's time). */
+  restoreOptions(): { clock?: Clock } {
+    return this.virtualClock ? {} : { clock: this.world.clock };
+  }
+
+  /** A world restored from a trusted `snapshot` (reset), on this world's kind of clock. */
   restoreWorld(snapshot: WorldSnapshot) {
-    const clock = this.world.clock;
-    return SaltoKsWorld.fromJSON(snapshot, this.virtualClock ? {} : { clock });
+    return SaltoKsWorld.fromJSON(snapshot, this.restoreOptions());
   }
 
   initialSnapshot(): WorldSnapshot {

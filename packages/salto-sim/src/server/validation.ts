@@ -1,5 +1,6 @@
 import type { Result } from '@keyslot/core';
 import { z } from 'zod/v4';
+import { issueList, PARSE_OPTIONS } from '../world/schema-issues.js';
 import { type ErrorReply, failure, validationTree } from './reply.js';
 
 /**
@@ -7,9 +8,9 @@ import { type ErrorReply, failure, validationTree } from './reply.js';
  * names each bad parameter and a zod-`format()` tree in `validation_errors`.
  */
 export function parseParams<S extends z.ZodType>(schema: S, input: unknown): Result<z.output<S>, ErrorReply> {
-  const parsed = schema.safeParse(input);
+  const parsed = schema.safeParse(input, PARSE_OPTIONS);
   if (parsed.success) return { ok: true, value: parsed.data };
-  const issues = parsed.error.issues.map((i) => ({ path: i.path, message: issueMessage(i) }));
+  const issues = issueList(parsed.error);
   const lines = issues.map((i) =>
     i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message,
   );
@@ -19,12 +20,6 @@ export function parseParams<S extends z.ZodType>(schema: S, input: unknown): Res
     ok: false,
     error: failure(400, 'invalid_input', message, { validation_errors: validationTree(issues) }),
   };
-}
-
-function issueMessage(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type' && issue.input === undefined) return 'Required';
-  if (issue.code === 'unrecognized_keys') return `Unrecognized key(s): ${issue.keys.join(', ')}`;
-  return issue.message;
 }
 
 // ---- Primitives that accept both JSON bodies and query strings (where everything is a string) ----
