@@ -13,15 +13,15 @@ import type {
   SiteId,
   UnlockAttempt,
 } from '@keyslot/core';
+import { NOT_SUBSCRIBED_PROVIDER_CODES } from '@keyslot/core';
 import { scrubProviderText } from './redaction.js';
 import type { WireAccessCode, WireActionAttempt, WireDevice } from './wire.js';
 
-/** The three names Seam has used for "this code's Salto site user is not subscribed". */
-export const NOT_SUBSCRIBED_ERROR_CODES: ReadonlySet<string> = new Set([
-  'salto_site_user_not_subscribed',
-  'salto_ks_user_not_subscribed',
-  'access_code_inactive',
-]);
+/**
+ * The names Seam has used for "this code's Salto site user is not subscribed" — core's one list
+ * (`NOT_SUBSCRIBED_PROVIDER_CODES`), as a set for lookups.
+ */
+export const NOT_SUBSCRIBED_ERROR_CODES: ReadonlySet<string> = new Set(NOT_SUBSCRIBED_PROVIDER_CODES);
 
 /** Device / account errors meaning the lock cannot be reached from the cloud. */
 export const OFFLINE_ERROR_CODES: ReadonlySet<string> = new Set([

@@ -3,8 +3,8 @@
  * `salto_ks_metadata.site_id` / `site_name`), connected accounts (their subscription-limit
  * notices with per-site counts), and the adapter's configured limits. Pure functions: no I/O.
  */
-import type { AccessCode, GatewayFailure, Result, Site, SiteId } from '@keyslot/core';
-import { err, isNotSubscribed, ok } from '@keyslot/core';
+import type { GatewayFailure, Result, Site, SiteId } from '@keyslot/core';
+import { err, ok } from '@keyslot/core';
 import type { ResolvedSeamAdapterOptions } from './config.js';
 import {
   SUBSCRIPTION_LIMIT_ALMOST_REACHED,
@@ -121,15 +121,4 @@ export function slotLimitOf(d: SiteDraft, opts: LimitOptions): Result<number, Ga
       `The slot limit of Salto KS site ${d.id} ("${d.name}") is unknown: Seam reports it only once the site is above 80 % of it. ` +
       `Configure it with the siteSlotLimits option ({ "${d.id}": <limit> }), slotLimitFor or defaultSiteSlotLimit.`,
   });
-}
-
-/**
- * Whether a code holds one of its site's user slots at `now`, as Salto counts them: ongoing codes
- * always, time-bound codes from `startsAt − slotLeadTimeMs` until `endsAt`; never a code refused as
- * not subscribed.
- */
-export function holdsSlot(c: AccessCode, now: number, slotLeadTimeMs: number): boolean {
-  if (isNotSubscribed(c)) return false;
-  if (c.window.kind === 'ongoing') return true;
-  return c.window.startsAt - slotLeadTimeMs <= now && now < c.window.endsAt;
 }

@@ -13,18 +13,11 @@ import type {
   Site,
   SiteId,
 } from '@keyslot/core';
-import { err, ok } from '@keyslot/core';
+import { codeHoldsSlot, err, ok } from '@keyslot/core';
 import type { ResolvedSeamAdapterOptions } from './config.js';
 import { toGatewayFailure } from './failures.js';
 import { looksLikeSaltoKsLock } from './mapping.js';
-import {
-  holdsSlot,
-  type SiteDraft,
-  type SiteSources,
-  slotLimitOf,
-  toSite,
-  toSiteDrafts,
-} from './site-derivation.js';
+import { type SiteDraft, type SiteSources, slotLimitOf, toSite, toSiteDrafts } from './site-derivation.js';
 import type { SeamTransport } from './transport.js';
 import { device as deviceSchema, responses, type WireConnectedAccount, type WireDevice } from './wire.js';
 
@@ -77,7 +70,7 @@ export class SiteDirectory {
     for (const lockId of site.lockIds) {
       const codes = await listCodes(lockId);
       if (!codes.ok) return codes;
-      used += codes.value.filter((c) => holdsSlot(c, now, this.opts.slotLeadTimeMs)).length;
+      used += codes.value.filter((c) => codeHoldsSlot(c, this.opts, now)).length;
     }
     return ok({ siteId, used, limit: limit.value });
   }

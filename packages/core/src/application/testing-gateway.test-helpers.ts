@@ -2,6 +2,7 @@ import { type AccessCode, type AccessCodeId, isNotSubscribed } from '../domain/a
 import type { HubLink, Lock, LockId } from '../domain/lock.js';
 import { err, ok, type Result } from '../domain/result.js';
 import type { Site, SiteId } from '../domain/site.js';
+import { holdingInterval, holdsSlotAt } from '../domain/slot-holding.js';
 import type { Clock } from '../ports/clock.js';
 import type {
   CreateAccessCodeInput,
@@ -172,16 +173,20 @@ export class FakeLockGateway implements LockGateway {
     ).length;
   }
 
-  /** When code `c` starts holding its slot. */
+  /** The lead time of code `c`'s site. */
+  private leadOf(c: StoredCode): { slotLeadTimeMs: number } {
+    return { slotLeadTimeMs: this.sites.get(this.locks.get(c.lockId)?.siteId ?? '')?.slotLeadTimeMs ?? 0 };
+  }
+
+  /** When code `c` starts holding its slot (at creation without scheduled loading). */
   private loadAt(c: StoredCode): number {
-    if (!this.scheduledLoading || c.window.kind === 'ongoing') return c.createdAt;
-    const site = this.sites.get(this.locks.get(c.lockId)?.siteId ?? '');
-    return Math.max(c.createdAt, c.window.startsAt - (site?.slotLeadTimeMs ?? 0));
+    if (!this.scheduledLoading) return c.createdAt;
+    return holdingInterval(this.leadOf(c), c.window, c.createdAt).from;
   }
 
   private holdsAt(c: StoredCode, t: number): boolean {
-    if (!this.scheduledLoading || c.window.kind === 'ongoing') return true;
-    return t >= this.loadAt(c) && t < c.window.endsAt;
+    if (!this.scheduledLoading) return true;
+    return holdsSlotAt(this.leadOf(c), c.window, c.createdAt, t);
   }
 
   /** Loads the scheduled codes whose time has come, in load order: refused if the site is full. */

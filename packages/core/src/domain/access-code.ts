@@ -12,9 +12,28 @@ export type AccessCodeId = string;
 export type AccessCodeStatus = 'unset' | 'setting' | 'set' | 'removing' | 'unknown';
 
 /**
- * Why a code is not (yet) working, in domain terms. The adapter maps provider names here:
- * `salto_site_user_not_subscribed`, `salto_ks_user_not_subscribed` and `access_code_inactive`
- * all become `slot_limit_reached`.
+ * Every name Seam has used for the per-code error "this code's Salto KS site user is not
+ * subscribed" (the site is at its user limit, so the code holds no slot and does not work):
+ * the guide's `salto_site_user_not_subscribed`, the schema's `salto_ks_user_not_subscribed` and
+ * the later `access_code_inactive`. The one list the adapters and the simulator use.
+ */
+export const NOT_SUBSCRIBED_PROVIDER_CODES = [
+  'salto_site_user_not_subscribed',
+  'salto_ks_user_not_subscribed',
+  'access_code_inactive',
+] as const;
+
+export type NotSubscribedProviderCode = (typeof NOT_SUBSCRIBED_PROVIDER_CODES)[number];
+
+/** Is `providerCode` one of the names of the "site user not subscribed" error? */
+export const isNotSubscribedProviderCode = (
+  providerCode: unknown,
+): providerCode is NotSubscribedProviderCode =>
+  (NOT_SUBSCRIBED_PROVIDER_CODES as readonly unknown[]).includes(providerCode);
+
+/**
+ * Why a code is not (yet) working, in domain terms. The adapters map provider names here: every
+ * name in {@link NOT_SUBSCRIBED_PROVIDER_CODES} becomes `slot_limit_reached`.
  */
 export type AccessCodeIssueCode =
   | 'slot_limit_reached'

@@ -5,6 +5,7 @@ export * from './policy.js';
 export * from './reconcile.js';
 export * from './result.js';
 export * from './site.js';
+export * from './slot-holding.js';
 export * from './slot-plan.js';
 export * from './slot-usage.js';
 export * from './time.js';

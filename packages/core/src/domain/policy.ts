@@ -3,7 +3,8 @@ import { parseGrantRequest } from './grant.js';
 import type { HubLink, Lock, LockId } from './lock.js';
 import { err, type FieldIssue, type InvalidInput, invalidInput, ok, type Result } from './result.js';
 import type { Site, SiteId } from './site.js';
-import { type Hold, holdingInterval, type SlotPlan } from './slot-plan.js';
+import { holdingInterval } from './slot-holding.js';
+import type { Hold, SlotPlan } from './slot-plan.js';
 import { type Instant, isFiniteInstant, windowContains, windowEnded } from './time.js';
 
 /**

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { grantsArb, holdArb, instantArb, siteArb } from '../testing/arbitraries.js';
 import type { Grant } from './grant.js';
 import type { Site } from './site.js';
-import { type Hold, holdingInterval, planForGrants, SlotPlan } from './slot-plan.js';
+import { holdingInterval } from './slot-holding.js';
+import { type Hold, planForGrants, SlotPlan } from './slot-plan.js';
 import { HOUR_MS, windowEnded } from './time.js';
 
 /** The obviously-correct model: a list of holds, scanned. */

@@ -1,6 +1,7 @@
 import { type Grant, holdsPlannedSlots } from './grant.js';
 import type { Site } from './site.js';
-import { type AccessWindow, type Instant, windowEnded } from './time.js';
+import { holdingInterval } from './slot-holding.js';
+import { type Instant, windowEnded } from './time.js';
 
 /**
  * One claim on a site's user slots over the half-open interval `[from, to)`.
@@ -521,22 +522,6 @@ function growF64(from: Float64Array, size: number): Float64Array {
   const to = new Float64Array(size);
   to.set(from);
   return to;
-}
-
-/**
- * When a code for `window`, created at `createdAt`, holds its slot:
- * - ongoing: `[createdAt, Infinity)` — from creation until removal;
- * - scheduled: `[max(createdAt, startsAt − site.slotLeadTimeMs), endsAt)` — Salto loads a
- *   time-bound code up to the lead time before it starts and frees the slot at its end.
- * The interval is empty (`from ≥ to`) when the window ended before `createdAt`.
- */
-export function holdingInterval(
-  site: Site,
-  window: AccessWindow,
-  createdAt: Instant,
-): { from: Instant; to: Instant } {
-  if (window.kind === 'ongoing') return { from: createdAt, to: Number.POSITIVE_INFINITY };
-  return { from: Math.max(createdAt, window.startsAt - site.slotLeadTimeMs), to: window.endsAt };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { VirtualClock } from './clock.js';
+import { isAdvanceableClock } from '../ports/clock.js';
+import { SystemClock, VirtualClock } from './clock.js';
 import { randomInt, SeededRandom } from './random.js';
 
 describe('VirtualClock', () => {
@@ -44,5 +45,12 @@ describe('SeededRandom', () => {
     const a = [r.nextUint32(), r.nextUint32()];
     r.setState(state);
     expect([r.nextUint32(), r.nextUint32()]).toEqual(a);
+  });
+});
+
+describe('isAdvanceableClock', () => {
+  it('says a virtual clock can be advanced and the system clock cannot', () => {
+    expect(isAdvanceableClock(new VirtualClock(0))).toBe(true);
+    expect(isAdvanceableClock(new SystemClock())).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import type { Instant } from '../domain/time.js';
-import type { Clock } from '../ports/clock.js';
+import type { AdvanceableClock, Clock } from '../ports/clock.js';
 
 /** Wall-clock time. */
 export class SystemClock implements Clock {
@@ -23,7 +23,7 @@ const flushMicrotasks = (): Promise<void> => new Promise((resolve) => setImmedia
  * Virtual time: it moves only when told. `sleep` resolves when `advance` passes its deadline,
  * in deadline order (ties in call order), so anything waiting on the clock runs deterministically.
  */
-export class VirtualClock implements Clock {
+export class VirtualClock implements AdvanceableClock {
   private t: Instant;
   private seq = 0;
   private sleepers: Sleeper[] = [];

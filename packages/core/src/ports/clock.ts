@@ -8,3 +8,13 @@ export interface Clock {
 }
 
 export const CLOCK = Symbol.for('keyslot.Clock');
+
+/** A clock whose time moves only when told (core's `VirtualClock`, a simulator's test clock). */
+export interface AdvanceableClock extends Clock {
+  /** Moves time forward by `ms` (≥ 0), waking sleepers that became due. */
+  advance(ms: number): Promise<void>;
+}
+
+/** The one answer to "can this clock be advanced?": it has an `advance` method. */
+export const isAdvanceableClock = (clock: Clock): clock is AdvanceableClock =>
+  typeof (clock as Partial<AdvanceableClock>).advance === 'function';

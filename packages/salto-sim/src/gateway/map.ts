@@ -9,6 +9,7 @@ import type {
   Site,
   UnlockAttempt,
 } from '@keyslot/core';
+import { NOT_SUBSCRIBED_PROVIDER_CODES } from '@keyslot/core/domain';
 import type {
   AccessCodeRecord,
   ActionAttemptRecord,
@@ -17,12 +18,8 @@ import type {
   SiteView,
 } from '../world/types.js';
 
-/** Every Seam/Salto name of the "site user not subscribed" error (DESIGN §5). */
-export const NOT_SUBSCRIBED_CODES: ReadonlySet<string> = new Set([
-  'salto_site_user_not_subscribed',
-  'salto_ks_user_not_subscribed',
-  'access_code_inactive',
-]);
+/** Every Seam/Salto name of the "site user not subscribed" error: core's one list, as a set. */
+export const NOT_SUBSCRIBED_CODES: ReadonlySet<string> = new Set(NOT_SUBSCRIBED_PROVIDER_CODES);
 
 /**
  * World failure → core `GatewayFailure`:

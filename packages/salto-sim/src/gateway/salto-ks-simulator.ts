@@ -16,6 +16,7 @@ import type {
 } from '@keyslot/core';
 // Values from a narrow entry point: the core root also loads the application layer.
 import { err, ok, windowIssues } from '@keyslot/core/domain';
+import { isAdvanceableClock } from '@keyslot/core/ports';
 import { createDefaultWorld, type DefaultWorldIds } from '../world/default-world.js';
 import type {
   ActiveFault,
@@ -44,10 +45,6 @@ export interface SaltoKsSimulatorOptions {
 
 /** How long `settle` lets virtual time run by default: longer than any default delay, even on a weak link. */
 export const DEFAULT_SETTLE_MS = 60_000;
-
-interface VirtualLike {
-  advance(ms: number): Promise<void>;
-}
 
 /**
  * Core's `LockGateway` in process, over a simulated Salto KS world, plus the world's control
@@ -115,8 +112,7 @@ export class SaltoKsSimulator implements LockGateway {
     if (this.beforeCall) await this.beforeCall(op);
     const latency = this.world.takeLatency(op);
     if (latency > 0) {
-      if (typeof (this.world.clock as Partial<VirtualLike>).advance === 'function')
-        await this.world.advance(latency);
+      if (isAdvanceableClock(this.world.clock)) await this.world.advance(latency);
       else await this.world.clock.sleep(latency);
     }
   }

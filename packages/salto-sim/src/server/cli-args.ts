@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Result } from '@keyslot/core';
+import { NOT_SUBSCRIBED_PROVIDER_CODES } from '@keyslot/core/domain';
 import type { NotSubscribedErrorCode } from '../world/types.js';
 
 /** What `keyslot-sim serve` runs with, after flags, environment and defaults are merged. */
@@ -32,11 +33,7 @@ export const DEFAULT_API_KEY = 'seam_keyslot_sim_local_key';
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_SEED = 42;
 
-const NOT_SUBSCRIBED: readonly NotSubscribedErrorCode[] = [
-  'salto_site_user_not_subscribed',
-  'salto_ks_user_not_subscribed',
-  'access_code_inactive',
-];
+const NOT_SUBSCRIBED: readonly NotSubscribedErrorCode[] = NOT_SUBSCRIBED_PROVIDER_CODES;
 
 export const HELP = `keyslot-sim — a Salto KS lock integration behind a Seam-compatible API, on your machine.
 

@@ -1,4 +1,4 @@
-import type { Clock } from '@keyslot/core';
+import { type Clock, isAdvanceableClock } from '@keyslot/core/ports';
 import type { SimEvent } from '../world/types.js';
 import { SaltoKsWorld, type WorldSnapshot } from '../world/world.js';
 import { uuidSequence } from './ids.js';
@@ -33,8 +33,6 @@ const logBackgroundError: BackgroundErrorHandler = (e, during) => {
     `[keyslot-sim] error during ${during} (the simulator keeps running): ${e instanceof Error ? e.stack : String(e)}\n`,
   );
 };
-
-const isVirtual = (c: Clock): boolean => typeof (c as { advance?: unknown }).advance === 'function';
 
 const MAX_SYNTHETIC_ATTEMPTS = 1000;
 
@@ -73,7 +71,7 @@ export class SimState {
   }
 
   get virtualClock(): boolean {
-    return isVirtual(this.world.clock);
+    return isAdvanceableClock(this.world.clock);
   }
 
   private onEvent(e: SimEvent): void {

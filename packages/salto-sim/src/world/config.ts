@@ -1,3 +1,4 @@
+import { NOT_SUBSCRIBED_PROVIDER_CODES } from '@keyslot/core/domain';
 import type { DelayRange, SimFailure, WorldConfig, WorldConfigInput } from './types.js';
 
 export const DEFAULT_WORLD_CONFIG: WorldConfig = {
@@ -25,11 +26,7 @@ export const DEFAULT_WORLD_CONFIG: WorldConfig = {
   actionAttemptRetention: 1_000,
 };
 
-const NOT_SUBSCRIBED_NAMES = new Set([
-  'salto_site_user_not_subscribed',
-  'salto_ks_user_not_subscribed',
-  'access_code_inactive',
-]);
+const NOT_SUBSCRIBED_NAMES: ReadonlySet<string> = new Set(NOT_SUBSCRIBED_PROVIDER_CODES);
 
 /** Merges `input` over the defaults and validates it; the failure names every bad field. */
 export function resolveWorldConfig(

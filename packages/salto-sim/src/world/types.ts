@@ -6,7 +6,7 @@
  * HTTP layer can project them to Seam JSON field by field (`deviceId` → `device_id`,
  * `startsAt` → ISO `starts_at`, …). Error, warning and event names are Seam's own strings.
  */
-import type { HubLink, Instant, Result } from '@keyslot/core';
+import type { HubLink, Instant, NotSubscribedProviderCode, Result } from '@keyslot/core';
 
 export type { HubLink } from '@keyslot/core';
 
@@ -64,11 +64,8 @@ export type SimResult<T> = Result<T, SimFailure>;
 /** An inclusive range of milliseconds; each delay is drawn uniformly from it (seeded). */
 export type DelayRange = readonly [min: number, max: number];
 
-/** Which name the world uses for the per-code "user not subscribed" error (DESIGN §5). */
-export type NotSubscribedErrorCode =
-  | 'salto_site_user_not_subscribed'
-  | 'salto_ks_user_not_subscribed'
-  | 'access_code_inactive';
+/** Which name the world uses for the per-code "user not subscribed" error (core's list of them). */
+export type NotSubscribedErrorCode = NotSubscribedProviderCode;
 
 /** Operations that count against Seam's per-device rate limits and that faults can target. */
 export type RateLimitedOperation =

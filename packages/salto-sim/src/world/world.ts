@@ -9,7 +9,7 @@ import {
   ok,
 } from '@keyslot/core/domain';
 import { chance, randomDigits, randomInt, SeededRandom, VirtualClock } from '@keyslot/core/infrastructure';
-import type { Clock } from '@keyslot/core/ports';
+import { type Clock, isAdvanceableClock } from '@keyslot/core/ports';
 import { resolveWorldConfig } from './config.js';
 import { EventLog } from './event-log.js';
 import { QueuedTransition, type Transition, type TransitionKind, TransitionQueue } from './heap.js';
@@ -119,13 +119,6 @@ export interface WorldOptions {
 }
 
 export type EventListener = (event: SimEvent) => void;
-
-/** A clock the world can move itself (core's `VirtualClock`). */
-interface AdvanceableClock extends Clock {
-  advance(ms: number): Promise<void>;
-}
-const isAdvanceable = (c: Clock): c is AdvanceableClock =>
-  typeof (c as Partial<AdvanceableClock>).advance === 'function';
 
 const PIN_PATTERN = /^\d{6,10}$/;
 const LOW_BATTERY = 0.2;
@@ -240,7 +233,7 @@ export class SaltoKsWorld {
   async advance(ms: number): Promise<SimResult<Instant>> {
     if (!Number.isFinite(ms) || ms < 0) return err(invalid('ms', `must be a finite number ≥ 0, got ${ms}`));
     const clock = this.clock;
-    if (!isAdvanceable(clock))
+    if (!isAdvanceableClock(clock))
       return err(
         invalid('clock', 'this world runs on a real clock, which cannot be advanced; wait instead', {
           reason: 'clock_not_virtual',
