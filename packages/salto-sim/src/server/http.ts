@@ -61,7 +61,7 @@ export interface ResponseInfo {
   /** 0 when the reply was dropped (fault `reply_lost`). */
   readonly status: number;
   readonly requestId: string;
-  /** The JSON body sent ('' when dropped). */
+  /** The JSON body sent ('' when dropped, and for the console's pages and stream). */
   readonly payload: string;
 }
 
@@ -125,6 +125,17 @@ export function createRequestListener(
       if (reply.kind === 'drop') {
         req.socket.destroy();
         options.onResponse?.({ method, path, status: 0, requestId, payload: '' });
+        return;
+      }
+      if (reply.kind === 'stream') {
+        reply.open(req, res);
+        options.onResponse?.({ method, path, status: 200, requestId, payload: '' });
+        return;
+      }
+      if (reply.kind === 'raw') {
+        res.writeHead(reply.status, { ...reply.headers, 'seam-request-id': requestId });
+        res.end(reply.body);
+        options.onResponse?.({ method, path, status: reply.status, requestId, payload: '' });
         return;
       }
       const payload = writeReply(res, requestId, reply);
@@ -375,7 +386,11 @@ function decodeParams(
   );
 }
 
-function writeReply(res: ServerResponse, requestId: string, reply: Exclude<Reply, { kind: 'drop' }>): string {
+function writeReply(
+  res: ServerResponse,
+  requestId: string,
+  reply: Exclude<Reply, { kind: 'drop' | 'raw' | 'stream' }>,
+): string {
   const payload =
     reply.kind === 'success'
       ? JSON.stringify({ ...reply.body, ok: true })

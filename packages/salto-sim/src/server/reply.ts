@@ -1,3 +1,5 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
 /**
  * What a route handler returns: a Seam success body (the server adds `ok: true`) or a Seam error
  * (the server wraps it as `{ error: { type, message, data?, validation_errors? }, ok: false }`).
@@ -61,7 +63,24 @@ export interface DropReply {
   readonly kind: 'drop';
 }
 
-export type Reply = SuccessReply | ErrorReply | DropReply;
+/** A non-JSON answer (the console's page, script and style; the Connect Webview page). */
+export interface RawReply {
+  readonly kind: 'raw';
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string | Buffer;
+}
+
+/**
+ * A long-lived answer (the console's Server-Sent Events stream): `open` writes the head and
+ * then keeps writing to the response until it ends it.
+ */
+export interface StreamReply {
+  readonly kind: 'stream';
+  readonly open: (req: IncomingMessage, res: ServerResponse) => void;
+}
+
+export type Reply = SuccessReply | ErrorReply | DropReply | RawReply | StreamReply;
 
 export const success = (body: Record<string, unknown>): SuccessReply => ({
   kind: 'success',

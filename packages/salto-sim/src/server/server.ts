@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SaltoKsWorld } from '../world/world.js';
-import { createRequestListener, type HttpOptions } from './http.js';
+import { createRequestListener, type HttpOptions, type Route } from './http.js';
 import { seamRoutes } from './seam-routes.js';
 import { type BackgroundErrorHandler, SimState } from './sim-state.js';
 import type { DeliveryOptions } from './webhooks.js';
@@ -43,16 +43,37 @@ export interface SimServer {
  */
 export async function startSimServer(options: SimServerOptions): Promise<SimServer> {
   const state = new SimState(options.world, options.webhooks, options.onBackgroundError);
-  const routes = seamRoutes(state);
+  const routes = [
+    ...seamRoutes(state),
+    // The browser console (console/routes.ts) and the Connect Webview login page load on first use.
+    {
+      path: '/',
+      methods: ['GET'],
+      auth: false,
+      handle: async () => (await import('./console/routes.js')).consolePage(),
+    } satisfies Route,
+  ];
   const server = createServer(
     { keepAliveTimeout: 5_000 },
     createRequestListener(routes, {
       apiKey: options.apiKey,
       ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
       ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}),
-      ...(options.onResponse ? { onResponse: options.onResponse } : {}),
+      // Every answer may have changed the world: the console's live stream re-checks its view.
+      onResponse: (info) => {
+        options.onResponse?.(info);
+        state.changed();
+      },
       // The simulator controls (and zod, which they validate with) load on the first /_sim/ call.
       lazyRoutes: [
+        {
+          prefix: '/_sim/console',
+          load: async () => (await import('./console/routes.js')).consoleRoutes(state),
+        },
+        {
+          prefix: '/_sim/connect_webviews/view',
+          load: async () => (await import('./console/webview-page.js')).webviewPageRoutes(state),
+        },
         { prefix: '/_sim/', load: async () => (await import('./sim-routes.js')).simRoutes(state) },
       ],
     }),

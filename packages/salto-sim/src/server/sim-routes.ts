@@ -2,6 +2,7 @@ import type { HubLink } from '@keyslot/core';
 import { z } from 'zod/v4';
 import { restoreWorldSnapshot, SIM_OPERATIONS } from '../world/snapshot-schema.js';
 import type { DeviceView, SimFailure, SiteView } from '../world/types.js';
+import { completeConnectWebview } from './connect-webviews.js';
 import type { Route, RouteContext } from './http.js';
 import { type ErrorReply, failure, type Reply, success, validationTree } from './reply.js';
 import { failureReply } from './seam-routes.js';
@@ -314,60 +315,19 @@ export function simRoutes(state: SimState): Route[] {
           fail: bool().optional(),
         }),
         (p) => {
-          const w = state.webviews.get(p.connect_webview_id);
-          if (!w) {
-            return failure(
-              404,
-              'connect_webview_not_found',
-              `Connect Webview ${p.connect_webview_id} was not found.`,
-              {
-                data: { connect_webview_id: p.connect_webview_id },
-              },
-            );
-          }
-          if (w.status !== 'pending') {
-            return failure(
-              400,
-              'invalid_input',
-              `Connect Webview ${p.connect_webview_id} is already ${w.status}; create a new one.`,
-              {
-                data: { connect_webview_id: p.connect_webview_id, status: w.status },
-              },
-            );
-          }
-          if (p.fail) {
-            w.status = 'failed';
-            return success({ connect_webview_id: w.connect_webview_id, status: w.status });
-          }
-          const r = world().addConnectedAccount(
-            p.display_name !== undefined ? { displayName: p.display_name } : {},
-          );
-          if (!r.ok) return failureReply(r.error);
-          w.status = 'authorized';
-          w.login_successful = true;
-          w.connected_account_id = r.value.connectedAccountId;
-          w.authorized_at = iso(world().now());
-          w.selected_provider = 'salto_ks';
+          const r = completeConnectWebview(state, p.connect_webview_id, {
+            ...(p.fail !== undefined ? { fail: p.fail } : {}),
+            ...(p.display_name !== undefined ? { displayName: p.display_name } : {}),
+          });
+          if (!r.ok) return r.error;
           return success({
-            connect_webview_id: w.connect_webview_id,
-            connected_account_id: r.value.connectedAccountId,
-            status: w.status,
+            connect_webview_id: r.value.connect_webview_id,
+            ...(r.value.connected_account_id !== null
+              ? { connected_account_id: r.value.connected_account_id }
+              : {}),
+            status: r.value.status,
           });
         },
-      ),
-    },
-    {
-      // Where a Connect Webview's `url` points: there is no Salto login to show, so it explains
-      // how to complete the webview through the control route.
-      path: '/_sim/connect_webviews/view',
-      methods: ['GET'],
-      auth: false,
-      handle: handler(z.object({ connect_webview_id: uuid() }), (p) =>
-        success({
-          connect_webview_id: p.connect_webview_id,
-          message:
-            'keyslot-sim has no Salto KS login page. Complete this webview with POST /_sim/connect_webviews/complete {"connect_webview_id": "..."} (with your API key).',
-        }),
       ),
     },
     {

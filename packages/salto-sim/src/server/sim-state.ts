@@ -34,6 +34,16 @@ const logBackgroundError: BackgroundErrorHandler = (e, during) => {
   );
 };
 
+/** Someone watching the server (the console's live stream); see {@link SimState.watch}. */
+export interface StateWatcher {
+  /** Each event of the current world (whichever world restore/reset swapped in). */
+  event(e: SimEvent): void;
+  /** Something may have changed: a request was answered, or the world was replaced. */
+  changed(): void;
+  /** The server is stopping. */
+  closed(): void;
+}
+
 const MAX_SYNTHETIC_ATTEMPTS = 1000;
 
 /**
@@ -54,6 +64,9 @@ export class SimState {
   /** The world instant `tickTimer` wakes the world at. */
   private tickAt: number | null = null;
   private closed = false;
+  private readonly watchers = new Set<StateWatcher>();
+  /** Counts world swaps (restore/reset): a watcher's cue that event sequences start again. */
+  generation = 0;
 
   constructor(
     world: SaltoKsWorld,
@@ -75,6 +88,13 @@ export class SimState {
   }
 
   private onEvent(e: SimEvent): void {
+    for (const w of this.watchers) {
+      try {
+        w.event(e);
+      } catch (err) {
+        this.onBackgroundError(err, `the console's handling of ${e.eventType}`);
+      }
+    }
     // The Seam form of an event is only built when a webhook may want it.
     if (!this.webhooks.active) return;
     // A listener runs inside a world call: it must not fail that call (the world has changed).
@@ -127,7 +147,20 @@ export class SimState {
     this.world = next;
     this.unsubscribe = next.onEvent((e) => this.onEvent(e));
     this.syntheticAttempts.clear();
+    this.generation++;
     this.scheduleTick();
+    this.changed();
+  }
+
+  /** Subscribes `watcher` until the returned function is called (or the server stops). */
+  watch(watcher: StateWatcher): () => void {
+    this.watchers.add(watcher);
+    return () => this.watchers.delete(watcher);
+  }
+
+  /** Tells the watchers something may have changed (the server calls it after each answer). */
+  changed(): void {
+    for (const w of this.watchers) w.changed();
   }
 
   /** Restore options for this world's kind of clock (virtual: a new one at the snapshot's time). */
@@ -174,5 +207,7 @@ export class SimState {
     if (this.tickTimer) clearTimeout(this.tickTimer);
     this.unsubscribe();
     this.webhooks.close();
+    for (const w of [...this.watchers]) w.closed();
+    this.watchers.clear();
   }
 }

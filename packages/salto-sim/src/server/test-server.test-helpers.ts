@@ -49,6 +49,7 @@ export async function startTestServer(
     port: 0,
     onResponse: ({ path, status, requestId, payload }) => {
       if (status === 0) return; // dropped on purpose (reply_lost fault)
+      if (payload === '') return; // the console's HTML, script and event stream are not Seam replies
       try {
         const headers = new Headers({ 'seam-request-id': requestId, 'content-type': 'application/json' });
         expectSeamResponse(status, headers, JSON.parse(payload), path);

@@ -258,6 +258,7 @@ export interface ActionAttemptRecord {
 /** Seam `event_type` names the world emits (reference §5.2). */
 export type SimEventType =
   | 'connected_account.connected'
+  | 'connect_webview.login_succeeded'
   | 'device.added'
   | 'device.connected'
   | 'device.disconnected'
@@ -443,6 +444,8 @@ export interface AddConnectedAccountParams {
   readonly displayName?: string;
   /** Fixed id instead of a generated one. */
   readonly connectedAccountId?: string;
+  /** The Connect Webview the account was connected through (named in its events). */
+  readonly connectWebviewId?: string;
 }
 
 export interface AddSiteParams {

@@ -498,7 +498,10 @@ export class SaltoKsWorld {
 
   // ───────────────────────── building the world (control) ─────────────────────────
 
-  /** Adds a Salto KS connected account. Emits `connected_account.connected`. */
+  /**
+   * Adds a Salto KS connected account. Emits `connected_account.connected`; through a Connect
+   * Webview (`connectWebviewId`) both carry its id and `connect_webview.login_succeeded` follows.
+   */
   addConnectedAccount(params: AddConnectedAccountParams = {}): SimResult<ConnectedAccountRecord> {
     const t = this.catchUp();
     const id = params.connectedAccountId ?? this.newId();
@@ -510,7 +513,12 @@ export class SaltoKsWorld {
       createdAt: t,
     };
     this.accounts.set(id, rec);
-    this.emit('connected_account.connected', id);
+    if (params.connectWebviewId === undefined) this.emit('connected_account.connected', id);
+    else {
+      const data = { connect_webview_id: params.connectWebviewId };
+      this.emit('connected_account.connected', id, { data });
+      this.emit('connect_webview.login_succeeded', id, { data });
+    }
     return ok({ ...rec });
   }
 
@@ -797,6 +805,29 @@ export class SaltoKsWorld {
     this.catchUp();
     const a = this.attempts.get(actionAttemptId);
     return a ? attemptView(a) : null;
+  }
+
+  /** Every connected account, site and device, and the kept action attempts (creation order). No faults. */
+  inspectAll(): {
+    accounts: ConnectedAccountView[];
+    sites: SiteView[];
+    devices: DeviceView[];
+    attempts: ActionAttemptRecord[];
+  } {
+    this.catchUp();
+    return {
+      accounts: [...this.accounts.values()].map((a) => this.accountView(a)),
+      sites: [...this.sites.values()].map((s) => this.siteView(s)),
+      devices: [...this.locks.values()].map((l) => this.deviceView(l)),
+      attempts: [...this.attempts.values()].map(attemptView),
+    };
+  }
+
+  /** The newest `limit` events still in the log, oldest first. No faults. */
+  inspectEvents(limit: number): SimEvent[] {
+    this.catchUp();
+    const all = this.events.toArray();
+    return all.slice(Math.max(0, all.length - limit));
   }
 
   // ───────────────────────── reads (API) ─────────────────────────
