@@ -59,6 +59,7 @@ export const SIM_OPERATIONS = [
 /** Every event type the world emits (a new one fails to typecheck here until it is listed). */
 const EVENT_TYPES: Record<SimEventType, true> = {
   'connected_account.connected': true,
+  'connect_webview.login_succeeded': true,
   'device.added': true,
   'device.connected': true,
   'device.disconnected': true,
