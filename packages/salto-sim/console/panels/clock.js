@@ -43,24 +43,30 @@ export function clockPanel(api) {
     toNext,
   );
   body.append(now, next, group, note);
+  /** On the real clock the display moves on between updates (they come when the world changes). */
+  let real = { at: 0, received: 0, on: false };
+  setInterval(() => {
+    if (real.on) setText(now, `${time(real.at + Date.now() - real.received)} (real clock)`);
+  }, 1000);
   return {
     root,
     column: 'side',
     update(view) {
       const c = view.clock;
       setText(now, `${time(c.now)} (${c.kind} clock)`);
+      real = { at: c.now, received: Date.now(), on: c.kind === 'real' };
       setText(
         next,
         c.nextTransitionAt === null
           ? 'Nothing scheduled.'
           : `${c.pendingTransitions} scheduled step${c.pendingTransitions === 1 ? '' : 's'}; next in ${duration(c.nextTransitionAt - c.now)}.`,
       );
-      const real = c.kind === 'real';
-      for (const b of [...buttons, toNext]) b.disabled = real;
-      toNext.disabled = real || c.nextTransitionAt === null;
+      const isReal = c.kind === 'real';
+      for (const b of [...buttons, toNext]) b.disabled = isReal;
+      toNext.disabled = isReal || c.nextTransitionAt === null;
       setText(
         note,
-        real
+        isReal
           ? 'Real clock: time passes by itself. Start keyslot-sim with --clock virtual to move it from here.'
           : '',
       );

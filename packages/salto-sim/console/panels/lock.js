@@ -76,12 +76,28 @@ export function lockCard(first, api) {
     h('button', { type: 'submit', text: 'Enter' }),
     keypadResult,
   );
+  // Remote unlock / lock go through Seam's own routes, as an app's would (rate limits, faults).
+  const remote = h(
+    'span',
+    { class: 'control' },
+    h('button', {
+      type: 'button',
+      text: 'Unlock remotely',
+      onclick: () => void api.call('/locks/unlock_door', { device_id: first.deviceId }),
+    }),
+    h('button', {
+      type: 'button',
+      text: 'Lock remotely',
+      onclick: () => void api.call('/locks/lock_door', { device_id: first.deviceId }),
+    }),
+  );
   const controls = h(
     'div',
     { class: 'controls' },
     h('span', { class: 'control' }, h('label', { for: `${id}-link`, text: 'Hub link' }), link),
     h('span', { class: 'control' }, privacy, h('label', { for: `${id}-privacy`, text: 'Privacy mode' })),
     h('span', { class: 'control' }, office, h('label', { for: `${id}-office`, text: 'Office mode' })),
+    remote,
     keypad,
   );
   const rows = h('tbody');
@@ -141,6 +157,7 @@ export function lockCard(first, api) {
     privacy.checked = l.privacyMode;
     office.checked = l.officeMode;
     keypad.hidden = !l.capabilities.accessCodes;
+    remote.hidden = !l.capabilities.remoteUnlock;
     keyed(
       rows,
       l.codes,

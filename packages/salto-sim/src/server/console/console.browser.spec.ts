@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { VirtualClock } from '@keyslot/core';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -153,6 +153,22 @@ describe.skipIf(!HAVE_CHROMIUM)('console in Chromium', { timeout: 60_000 }, () =
       'set',
     );
     await pinButton.click(); // masked again for the picture
+
+    // A time-bound code starting in 4 days loads (takes its slot) 72 h before: planned, not used yet.
+    const now = Date.parse((await api('/_sim/clock')).now);
+    const day = 86_400_000;
+    await api('/access_codes/create', {
+      device_id: ids.locks.frontDoor,
+      name: 'Weekend guest',
+      starts_at: new Date(now + 4 * day).toISOString(),
+      ends_at: new Date(now + 6 * day).toISOString(),
+    });
+    const apartments = siteCard(ids.sites.apartments);
+    await waitForText(
+      apartments.locator('[data-field=planned]'),
+      '1 planned code loads within the lead time (next in 1 d).',
+    );
+    expect(await apartments.locator('[data-field=slots]').textContent()).toBe('0 / 10');
     await shot(page, 'console-site-at-limit.png');
   });
 
@@ -269,6 +285,67 @@ describe.skipIf(!HAVE_CHROMIUM)('console in Chromium', { timeout: 60_000 }, () =
     expect((await api('/_sim/slot_limit', { site_id: ids.sites.office, slot_limit: 9 }, null)).status).toBe(
       401,
     );
+  });
+
+  it('labels every control, and its other controls reach the world through the /_sim and Seam routes', async () => {
+    // Every visible control has an accessible name (its label, aria-label or text).
+    const unnamed = await page.evaluate(
+      `[...document.querySelectorAll('button, input, select')]
+        .filter((el) => !el.closest('[hidden]') && !(el.labels?.length || el.getAttribute('aria-label') || el.textContent.trim()))
+        .map((el) => el.outerHTML)`,
+    );
+    expect(unnamed).toEqual([]);
+
+    // Slot limit, from the keyboard.
+    const apartments = siteCard(ids.sites.apartments);
+    await apartments.getByLabel('Slot limit').focus();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('12');
+    await page.keyboard.press('Enter');
+    await waitForText(apartments.locator('[data-field=slots]'), '0 / 12');
+    const limitOf = async (siteId: string) =>
+      (await api('/_sim/sites/list')).sites.find((x: Body) => x.site_id === siteId).slot_limit;
+    expect(await limitOf(ids.sites.apartments)).toBe(12);
+
+    // Faults: inject, see them listed, clear.
+    const faults = page.locator('#faults');
+    await faults.getByLabel('Fault', { exact: true }).selectOption('server_error');
+    await faults.getByLabel('For the next N calls').fill('2');
+    await faults.getByLabel('Only').selectOption('list_devices');
+    await faults.getByRole('button', { name: 'Inject fault' }).click();
+    await waitForText(
+      faults.getByRole('list', { name: 'Active faults' }),
+      'server_error × 2 left (list_devices)',
+    );
+    expect((await api('/_sim/faults/list')).faults.map((f: Body) => [f.spec.kind, f.remaining])).toEqual([
+      ['server_error', 2],
+    ]);
+    await faults.getByRole('button', { name: 'Clear faults' }).click();
+    await page.getByText('No fault is active.').waitFor();
+    expect((await api('/_sim/faults/list')).faults).toEqual([]);
+
+    // Remote unlock: a pending attempt, done once the clock moves.
+    await lockCard(ids.locks.officeEntrance).getByRole('button', { name: 'Unlock remotely' }).click();
+    const attempt = page.locator('#attempts tbody tr').first();
+    await waitForText(attempt.locator('[data-field=status]'), 'pending');
+    await page.getByRole('button', { name: 'Advance the clock 1 min' }).click();
+    await waitForText(attempt.locator('[data-field=status]'), 'success');
+
+    // Snapshot out, reset, snapshot back in.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download snapshot' }).click(),
+    ]);
+    const saved = await download.path();
+    expect(JSON.parse(readFileSync(saved, 'utf8'))).toEqual((await api('/_sim/snapshot')).snapshot);
+    await page.getByRole('button', { name: 'Reset the world' }).click();
+    await waitForText(apartments.locator('[data-field=slots]'), '0 / 10');
+    expect(await limitOf(ids.sites.apartments)).toBe(10);
+    expect(await page.locator('.feed li[data-event-type="lock.unlocked"]').count()).toBe(0); // a new world's feed
+    await page.getByLabel('Start from a snapshot file').setInputFiles(saved);
+    await waitForText(apartments.locator('[data-field=slots]'), '0 / 12');
+    expect(await limitOf(ids.sites.apartments)).toBe(12);
+    expect(await stillTheSamePage()).toBe(true);
   });
 });
 
