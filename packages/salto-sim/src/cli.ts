@@ -6,7 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { SystemClock } from '@keyslot/core/infrastructure';
-import { looksLikeSeamApiKey, parseCli, type ServeOptions } from './server/cli-args.js';
+import { exposureWarning, looksLikeSeamApiKey, parseCli, type ServeOptions } from './server/cli-args.js';
+import { createRequestLog } from './server/request-log.js';
 import { type SimServer, startSimServer } from './server/server.js';
 import { createDefaultWorld } from './world/default-world.js';
 import type { SaltoKsWorld } from './world/world.js';
@@ -58,14 +59,7 @@ async function serve(o: ServeOptions): Promise<number> {
       apiKey: o.apiKey,
       port: o.port,
       host: o.host,
-      ...(o.quiet
-        ? {}
-        : {
-            onResponse: ({ method, path, status, requestId }) =>
-              process.stdout.write(
-                `${new Date().toISOString()} ${method} ${path} → ${status === 0 ? 'dropped (fault)' : status} ${requestId}\n`,
-              ),
-          }),
+      ...(o.quiet ? {} : createRequestLog({ format: o.log, write: (line) => process.stdout.write(line) })),
     });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
@@ -114,16 +108,21 @@ async function serve(o: ServeOptions): Promise<number> {
     );
   }
   process.stdout.write(lines.join('\n'));
+  const exposed = exposureWarning(o.host, server.port);
+  if (exposed) process.stderr.write(`${exposed}\n`);
 
   return new Promise<number>((resolve) => {
-    let stopping = false;
+    let stoppingSince: number | null = null;
     const stop = (signal: NodeJS.Signals) => {
-      if (stopping) {
+      // Under `pnpm start` one Ctrl+C arrives twice (from the terminal, and forwarded by pnpm):
+      // only a second press (later than that) forces the exit.
+      if (stoppingSince !== null && Date.now() - stoppingSince < 1_000) return;
+      if (stoppingSince !== null) {
         process.stderr.write(`keyslot-sim: ${signal} again, exiting now.\n`);
         resolve(130);
         return;
       }
-      stopping = true;
+      stoppingSince = Date.now();
       process.stdout.write(`keyslot-sim: ${signal} received, stopping…\n`);
       server.close().then(
         () => {
@@ -150,6 +149,18 @@ async function serve(o: ServeOptions): Promise<number> {
   });
 }
 
+/** The package's own version (package.json sits next to dist/ and src/). */
+function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version?: unknown;
+    };
+    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
 async function main(): Promise<number> {
   const parsed = parseCli(process.argv.slice(2), process.env);
   if (!parsed.ok) {
@@ -162,7 +173,7 @@ async function main(): Promise<number> {
     return 0;
   }
   if (cmd.command === 'version') {
-    process.stdout.write('keyslot-sim 0.1.0\n');
+    process.stdout.write(`keyslot-sim ${version()}\n`);
     return 0;
   }
   return serve(cmd.options);

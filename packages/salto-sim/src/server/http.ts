@@ -63,6 +63,8 @@ export interface ResponseInfo {
   readonly requestId: string;
   /** The JSON body sent ('' when dropped, and for the console's pages and stream). */
   readonly payload: string;
+  /** From the request's arrival to the reply written (or dropped), in milliseconds. */
+  readonly durationMs: number;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -116,6 +118,7 @@ export function createRequestListener(
 
   const listener = (req: IncomingMessage, res: ServerResponse): void => {
     const requestId = nextRequestId();
+    const started = performance.now();
     const rawUrl = req.url ?? '/';
     const q = rawUrl.indexOf('?');
     const path = q === -1 ? rawUrl : rawUrl.slice(0, q);
@@ -124,7 +127,14 @@ export function createRequestListener(
     const send = (reply: Reply): void => {
       if (reply.kind === 'drop') {
         req.socket.destroy();
-        options.onResponse?.({ method, path, status: 0, requestId, payload: '' });
+        options.onResponse?.({
+          method,
+          path,
+          status: 0,
+          requestId,
+          payload: '',
+          durationMs: performance.now() - started,
+        });
         return;
       }
       if (reply.kind === 'stream') {
@@ -139,7 +149,14 @@ export function createRequestListener(
         return;
       }
       const payload = writeReply(res, requestId, reply);
-      options.onResponse?.({ method, path, status: reply.status, requestId, payload });
+      options.onResponse?.({
+        method,
+        path,
+        status: reply.status,
+        requestId,
+        payload,
+        durationMs: performance.now() - started,
+      });
     };
 
     const routePath = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;

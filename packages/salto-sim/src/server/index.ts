@@ -4,6 +4,7 @@
  */
 export { createRequestListener, type HttpMethod, type Route, type RouteContext } from './http.js';
 export { type Page, type Pagination, paginate } from './pagination.js';
+export { createRequestLog, describeEvent, type RequestLog, type RequestLogFormat } from './request-log.js';
 export * as seamViews from './seam-views.js';
 export { type SimServer, type SimServerOptions, startSimServer } from './server.js';
 export {

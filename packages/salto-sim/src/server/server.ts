@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { SimEvent } from '../world/types.js';
 import type { SaltoKsWorld } from '../world/world.js';
 import { createRequestListener, type HttpOptions, type Route } from './http.js';
 import { seamRoutes } from './seam-routes.js';
@@ -23,6 +24,8 @@ export interface SimServerOptions {
   /** Failures outside any request (the world's timer, webhook dispatch); default: logged to stderr. */
   readonly onBackgroundError?: BackgroundErrorHandler;
   readonly onResponse?: HttpOptions['onResponse'];
+  /** Every event of the served world as it happens (across restore/reset), e.g. for a log. */
+  readonly onWorldEvent?: (event: SimEvent, world: SaltoKsWorld) => void;
 }
 
 export interface SimServer {
@@ -53,6 +56,10 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
       handle: async () => (await import('./console/routes.js')).consolePage(),
     } satisfies Route,
   ];
+  if (options.onWorldEvent) {
+    const onWorldEvent = options.onWorldEvent;
+    state.watch({ event: (e) => onWorldEvent(e, state.world), changed: () => {}, closed: () => {} });
+  }
   const server = createServer(
     { keepAliveTimeout: 5_000 },
     createRequestListener(routes, {
