@@ -12,12 +12,16 @@ afterEach(async () => {
 });
 
 /** The default world behind a server whose request log is captured; a short story is played on it. */
-async function story(format: RequestLogFormat) {
+async function story(format: RequestLogFormat | null) {
   const clock = new VirtualClock(Date.UTC(2026, 2, 1, 9));
   const { world, ids } = createDefaultWorld({ seed: 5, clock });
   const lines: string[] = [];
-  const log = createRequestLog({ format, write: (l) => lines.push(l), now: () => clock.now() });
-  server = await startSimServer({ world, apiKey: KEY, port: 0, ...log });
+  const log = createRequestLog({
+    format: format ?? 'text',
+    write: (l) => lines.push(l),
+    now: () => clock.now(),
+  });
+  server = await startSimServer({ world, apiKey: KEY, port: 0, ...(format ? log : {}) });
   const url = server.url;
   const call = async (route: string, body: Record<string, unknown> = {}) => {
     const res = await fetch(url + route, {
@@ -39,7 +43,7 @@ async function story(format: RequestLogFormat) {
   await call('/_sim/clock/advance', { ms: 10_000 });
   for (const name of ['Bo', 'Cy', 'Di']) await call('/access_codes/create', { device_id: office, name });
   await call('/access_codes/get', { access_code_id: '00000000-0000-4000-8000-000000000000' });
-  return { lines, pin };
+  return { lines, pin, snapshot: JSON.stringify(world.toJSON()) };
 }
 
 describe('request log', () => {
@@ -56,6 +60,9 @@ describe('request log', () => {
     expect(text).toContain('· site "Harbour Office" at 1/3 slots\n');
     expect(text).toContain(
       '· site "Harbour Office" at 3/3 slots — full: new codes are refused as not subscribed',
+    );
+    expect(text).toMatch(
+      /· code [0-9a-f]{8} created on OFFICE ENTRANCE — refused: not subscribed \(salto_site_user_not_subscribed\), the site is full\n/,
     );
     // Events come in the order they happened: the code is created before it is set.
     expect(text.indexOf(' created on OFFICE ENTRANCE')).toBeLessThan(text.indexOf(' set on OFFICE ENTRANCE'));
@@ -92,5 +99,15 @@ describe('request log', () => {
       expect(all).not.toContain(pin);
       expect(all).not.toContain(KEY);
     }
+  });
+
+  it('never changes what the world does: the same calls give the same snapshot with and without it', async () => {
+    const logged = await story('text');
+    await server?.close();
+    server = null;
+    const silent = await story(null);
+    expect(logged.lines.length).toBeGreaterThan(10);
+    expect(silent.lines).toEqual([]);
+    expect(logged.snapshot).toBe(silent.snapshot);
   });
 });

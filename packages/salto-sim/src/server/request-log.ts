@@ -47,6 +47,15 @@ function errorTypeOf(payload: string): string | null {
   }
 }
 
+/** Whether the code an event names was refused at its site's slot limit. */
+function refused(world: SaltoKsWorld, e: SimEvent): boolean {
+  if (!e.deviceId || !e.accessCodeId) return false;
+  const code = world
+    .inspectAccessCodes({ deviceId: e.deviceId })
+    .find((c) => c.accessCodeId === e.accessCodeId);
+  return code?.errors.some((x) => x.code === world.config.notSubscribedErrorCode) ?? false;
+}
+
 /** Plain words for an event, from its type and allow-listed fields only; null = not worth a line. */
 export function describeEvent(e: SimEvent, lockName: string): string | null {
   const code = `code ${short(e.accessCodeId)}`;
@@ -142,6 +151,49 @@ export function createRequestLog(options: {
   const emit = (entry: Entry) => options.write(`${format(entry, options.format)}\n`);
   /** Last slot count printed per site (per world: a restored world starts over). */
   const slots = new WeakMap<SaltoKsWorld, Map<string, string>>();
+  /**
+   * Events wait here until the world call that emitted them has returned: reading the world (a
+   * lock's name, a site's count) from inside its own event dispatch would make it catch up
+   * mid-transition, and the log must never change what the world does.
+   */
+  let queued: { event: SimEvent; world: SaltoKsWorld }[] = [];
+  const flush = () => {
+    const batch = queued;
+    queued = [];
+    const touched = new Map<string, { world: SaltoKsWorld; time: number }>();
+    for (const { event: e, world } of batch) {
+      const device = e.deviceId ? world.inspectDevice(e.deviceId) : null;
+      let text = describeEvent(e, device?.name ?? short(e.deviceId));
+      if (text !== null && e.eventType === 'access_code.created' && refused(world, e)) {
+        text += ` — refused: not subscribed (${world.config.notSubscribedErrorCode}), the site is full`;
+      }
+      if (text !== null) {
+        emit({
+          kind: 'event',
+          time: e.occurredAt,
+          event: e.eventType,
+          text,
+          ...(e.deviceId ? { deviceId: e.deviceId } : {}),
+          ...(e.accessCodeId ? { accessCodeId: e.accessCodeId } : {}),
+        });
+      }
+      if (device && e.eventType.startsWith('access_code.'))
+        touched.set(device.siteId, { world, time: e.occurredAt });
+    }
+    for (const [siteId, { world, time }] of touched) {
+      const site = world.inspectSite(siteId);
+      if (!site) continue;
+      let seen = slots.get(world);
+      if (!seen) {
+        seen = new Map();
+        slots.set(world, seen);
+      }
+      const key = `${site.used}/${site.slotLimit}`;
+      if (seen.get(siteId) === key) continue;
+      seen.set(siteId, key);
+      emit({ kind: 'slots', time, siteId, siteName: site.siteName, used: site.used, limit: site.slotLimit });
+    }
+  };
   return {
     onResponse(info) {
       if (info.path === '/health' && info.status === 200) return;
@@ -156,38 +208,9 @@ export function createRequestLog(options: {
         requestId: info.requestId,
       });
     },
-    onWorldEvent(e, world) {
-      const device = e.deviceId ? world.inspectDevice(e.deviceId) : null;
-      const text = describeEvent(e, device?.name ?? short(e.deviceId));
-      if (text !== null) {
-        emit({
-          kind: 'event',
-          time: e.occurredAt,
-          event: e.eventType,
-          text,
-          ...(e.deviceId ? { deviceId: e.deviceId } : {}),
-          ...(e.accessCodeId ? { accessCodeId: e.accessCodeId } : {}),
-        });
-      }
-      if (!device || !e.eventType.startsWith('access_code.')) return;
-      const site = world.inspectSite(device.siteId);
-      if (!site) return;
-      let seen = slots.get(world);
-      if (!seen) {
-        seen = new Map();
-        slots.set(world, seen);
-      }
-      const key = `${site.used}/${site.slotLimit}`;
-      if (seen.get(site.siteId) === key) return;
-      seen.set(site.siteId, key);
-      emit({
-        kind: 'slots',
-        time: e.occurredAt,
-        siteId: site.siteId,
-        siteName: site.siteName,
-        used: site.used,
-        limit: site.slotLimit,
-      });
+    onWorldEvent(event, world) {
+      if (queued.length === 0) queueMicrotask(flush);
+      queued.push({ event, world });
     },
   };
 }

@@ -378,7 +378,13 @@ describe('simulator controls', () => {
     ).toHaveLength(0);
     expect((await t.call('/_sim/snapshot')).body.snapshot).toEqual(snap);
     await t.call('/_sim/slot_limit', { site_id: t.ids.sites.office, slot_limit: 0 });
-    await t.call('/_sim/reset');
+    const reset = (await t.call('/_sim/reset')).body;
+    expect(reset.world).toMatchObject({ restored_from: 'startup', device_count: 8, access_code_count: 0 });
+    expect(reset.world.sites.map((x: { site_name: string }) => x.site_name).sort()).toEqual([
+      'Casa Sol Apartments',
+      'Harbour Office',
+    ]);
+    expect(reset.clock.clock).toBeDefined();
     const sites = (await t.call('/_sim/sites/list')).body.sites;
     expect(sites.find((s: { site_id: string }) => s.site_id === t.ids.sites.office).slot_limit).toBe(3);
   });
@@ -394,8 +400,18 @@ describe('simulator controls', () => {
       'salto_ks_privacy_mode',
     );
 
-    await t.call('/_sim/faults', { kind: 'latency', latency_ms: 30, operations: ['get_device'] });
-    expect((await t.call('/_sim/faults/list')).body.faults).toHaveLength(1);
+    const injected = (
+      await t.call('/_sim/faults', { kind: 'latency', latency_ms: 30, operations: ['get_device'] })
+    ).body.fault;
+    // Spelled like the request (snake_case), as everything else the server answers.
+    expect(injected).toEqual({
+      fault_id: expect.any(Number),
+      kind: 'latency',
+      remaining: 1,
+      operations: ['get_device'],
+      latency_ms: 30,
+    });
+    expect((await t.call('/_sim/faults/list')).body.faults).toEqual([injected]);
     expect((await t.call('/devices/get', { device_id: t.ids.locks.gym })).status).toBe(200);
     expect((await t.call('/_sim/faults/list')).body.faults).toEqual([]);
 

@@ -1,7 +1,7 @@
 import type { HubLink } from '@keyslot/core';
 import { z } from 'zod/v4';
 import { restoreWorldSnapshot, SIM_OPERATIONS } from '../world/snapshot-schema.js';
-import type { DeviceView, SimFailure, SiteView } from '../world/types.js';
+import type { ActiveFault, DeviceView, SimFailure, SiteView } from '../world/types.js';
 import { completeConnectWebview } from './connect-webviews.js';
 import type { Route, RouteContext } from './http.js';
 import { type ErrorReply, failure, type Reply, success, validationTree } from './reply.js';
@@ -203,14 +203,14 @@ export function simRoutes(state: SimState): Route[] {
                 : p.kind === 'latency'
                   ? world().injectFault({ kind: 'latency', latencyMs: p.latency_ms ?? 1_000, ...common })
                   : world().injectFault({ kind: 'reply_lost', ...common });
-          return done(r, (f) => ({ fault: f }));
+          return done(r, (f) => ({ fault: faultJson(f) }));
         },
       ),
     },
     {
       path: '/_sim/faults/list',
       methods: ['GET', 'POST'],
-      handle: () => success({ faults: world().listFaults() }),
+      handle: () => success({ faults: world().listFaults().map(faultJson) }),
     },
     {
       path: '/_sim/faults/clear',
@@ -346,7 +346,7 @@ export function simRoutes(state: SimState): Route[] {
         const r = restoreWorldSnapshot(snap, state.restoreOptions());
         if (!r.ok) return snapshotRefused(r.error);
         state.replaceWorld(r.value);
-        return success(clockJson(state));
+        return success(worldJson(state, 'snapshot'));
       },
     },
     {
@@ -357,10 +357,41 @@ export function simRoutes(state: SimState): Route[] {
         if (!r.ok) return failureReply(r.error);
         state.replaceWorld(r.value);
         state.webviews.clear();
-        return success(clockJson(state));
+        return success(worldJson(state, 'startup'));
       },
     },
   ];
+}
+
+/** Faults as the request that injects them spells them (snake_case, flat). */
+function faultJson(f: ActiveFault): Json {
+  const spec = f.spec;
+  return {
+    fault_id: f.faultId,
+    kind: spec.kind,
+    remaining: f.remaining,
+    operations: f.operations === null ? null : [...f.operations],
+    ...(spec.kind === 'server_error' && spec.status !== undefined ? { status: spec.status } : {}),
+    ...(spec.kind === 'rate_limited' && spec.retryAfterMs !== undefined
+      ? { retry_after_ms: spec.retryAfterMs }
+      : {}),
+    ...(spec.kind === 'latency' ? { latency_ms: spec.latencyMs } : {}),
+  };
+}
+
+/** What `/_sim/reset` and `/_sim/restore` answer: the world now in place (its sites with slot usage), and its clock. */
+function worldJson(state: SimState, from: 'startup' | 'snapshot'): Json {
+  const sites = state.world.listSites();
+  const devices = state.world.listDevices();
+  return {
+    world: {
+      restored_from: from,
+      sites: sites.ok ? sites.value.map(siteJson) : [],
+      device_count: devices.ok ? devices.value.length : 0,
+      access_code_count: state.world.inspectAccessCodes().length,
+    },
+    clock: clockJson(state),
+  };
 }
 
 function clockJson(state: SimState): Json {
