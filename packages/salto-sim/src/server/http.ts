@@ -124,39 +124,33 @@ export function createRequestListener(
     const path = q === -1 ? rawUrl : rawUrl.slice(0, q);
     const search = q === -1 ? '' : rawUrl.slice(q + 1);
     const method = (req.method ?? 'GET').toUpperCase();
+    const responded = (status: number, payload: string): void =>
+      options.onResponse?.({
+        method,
+        path,
+        status,
+        requestId,
+        payload,
+        durationMs: performance.now() - started,
+      });
     const send = (reply: Reply): void => {
       if (reply.kind === 'drop') {
         req.socket.destroy();
-        options.onResponse?.({
-          method,
-          path,
-          status: 0,
-          requestId,
-          payload: '',
-          durationMs: performance.now() - started,
-        });
+        responded(0, '');
         return;
       }
       if (reply.kind === 'stream') {
         reply.open(req, res);
-        options.onResponse?.({ method, path, status: 200, requestId, payload: '' });
+        responded(200, '');
         return;
       }
       if (reply.kind === 'raw') {
         res.writeHead(reply.status, { ...reply.headers, 'seam-request-id': requestId });
         res.end(reply.body);
-        options.onResponse?.({ method, path, status: reply.status, requestId, payload: '' });
+        responded(reply.status, '');
         return;
       }
-      const payload = writeReply(res, requestId, reply);
-      options.onResponse?.({
-        method,
-        path,
-        status: reply.status,
-        requestId,
-        payload,
-        durationMs: performance.now() - started,
-      });
+      responded(reply.status, writeReply(res, requestId, reply));
     };
 
     const routePath = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
