@@ -18,6 +18,10 @@ export default defineConfig({
         include: ['src/**/*.spec.ts'],
         setupFiles: [new URL('./vitest.setup.ts', import.meta.url).pathname],
         environment: 'node',
+        // A hang guard, not a performance check: the build machines are shared 2-core boxes where a
+        // property test that takes 1 s alone can take 5–10 s under load. Performance lives in `pnpm bench`.
+        testTimeout: 60_000,
+        hookTimeout: 60_000,
       },
     })),
   },
