@@ -317,7 +317,7 @@ describe.skipIf(!HAVE_CHROMIUM)('console in Chromium', { timeout: 60_000 }, () =
       faults.getByRole('list', { name: 'Active faults' }),
       'server_error × 2 left (list_devices)',
     );
-    expect((await api('/_sim/faults/list')).faults.map((f: Body) => [f.spec.kind, f.remaining])).toEqual([
+    expect((await api('/_sim/faults/list')).faults.map((f: Body) => [f.kind, f.remaining])).toEqual([
       ['server_error', 2],
     ]);
     await faults.getByRole('button', { name: 'Clear faults' }).click();
