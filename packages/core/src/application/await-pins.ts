@@ -2,14 +2,9 @@ import { type AccessCodeId, isNotSubscribed } from '../domain/access-code.js';
 import { GRANT_KEY_PATTERN, type GrantKey } from '../domain/grant.js';
 import type { LockId } from '../domain/lock.js';
 import { err, type FieldIssue, type InvalidInput, invalidInput, ok, type Result } from '../domain/result.js';
-import {
-  type CoreDeps,
-  codesOfGrantOnLock,
-  type GrantNotFound,
-  grantNotFound,
-  type ProviderFailed,
-  providerFailed,
-} from './deps.js';
+import type { PortDeps } from './deps.js';
+import { type GrantNotFound, grantNotFound, type ProviderFailed, providerFailed } from './errors.js';
+import { codesOfGrantOnLock } from './gateway-queries.js';
 
 export interface AssignedPin {
   readonly lockId: LockId;
@@ -68,7 +63,7 @@ const DEFAULT_POLL_MS = 1_000;
  * injected Clock, so it is instant under a virtual clock).
  */
 export class AwaitPins {
-  constructor(private readonly deps: CoreDeps) {}
+  constructor(private readonly deps: PortDeps) {}
 
   async execute(key: unknown, options: AwaitPinsOptions = {}): Promise<AwaitPinsResult> {
     const { store, clock, gateway, logger } = this.deps;

@@ -138,13 +138,15 @@ describe('GrantAccess', () => {
     expect(r).toMatchObject({
       ok: false,
       error: {
-        code: 'slot_limit_reached',
-        detectedBy: 'provider',
+        code: 'slot_refused_by_provider',
+        siteId: 'site-1',
         lockId: 'L2',
+        providerUsage: { used: 1, limit: 2 },
         rolledBack: true,
         cleanupPending: [],
       },
     });
+    expect(r.ok ? null : r.error).not.toHaveProperty('peak'); // no made-up plan numbers
     expect(ourCodes(w)).toEqual([]);
     expect(w.gateway.allCodes().filter((c) => c.issues.length > 0)).toEqual([]);
     expect(w.gateway.used('site-1')).toBe(1); // only the other app's code

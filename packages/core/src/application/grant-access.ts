@@ -1,23 +1,19 @@
 import type { AccessCodeId, AccessCodeIssue, AccessCodeStatus } from '../domain/access-code.js';
 import { type Grant, type GrantKey, type GrantRequest, parseGrantRequest } from '../domain/grant.js';
-import type { Lock, LockId } from '../domain/lock.js';
-import { decideGrant, type GrantApproval, type GrantRefusal } from '../domain/policy.js';
+import type { LockId } from '../domain/lock.js';
+import type { GrantApproval, GrantRefusal } from '../domain/policy.js';
 import { err, type InvalidInput, ok, type Result } from '../domain/result.js';
 import type { Site, SiteId } from '../domain/site.js';
-import { planForGrants } from '../domain/slot-plan.js';
 import { sameWindow } from '../domain/time.js';
 import type { GatewayFailure } from '../ports/lock-gateway.js';
-import {
-  type CoreDeps,
-  codesOfGrantOnLock,
-  deleteCodeTolerant,
-  markCleanedUp,
-  type ProviderFailed,
-  providerFailed,
-  type SiteNotFound,
-  siteNotFound,
-} from './deps.js';
+import type { CoreDeps } from './deps.js';
+import { type ProviderFailed, providerFailed, siteNotFound } from './errors.js';
+import { type AdmissionRefusal, admitGrant } from './grant-admission.js';
+import { sweepGrantCodes } from './grant-cleanup.js';
 import { ensureCode } from './provisioning.js';
+import { SiteQueue } from './site-queue.js';
+
+export type { SiteBusy, SlotLimitReached } from './grant-admission.js';
 
 /** What happened on one lock of a grant. */
 export interface LockProvisioning {
@@ -45,18 +41,6 @@ export interface GrantAccessSuccess {
   readonly weakLocks: readonly LockId[];
 }
 
-type PlanSlotLimit = Extract<GrantRefusal, { code: 'slot_limit_reached' }>;
-
-/**
- * The site has no room. `detectedBy: 'plan'` — keyslot's plan refused before anything was made;
- * `'provider'` — Salto refused a code (another app took the slot meanwhile): the grant was
- * rolled back (its codes deleted, the grant marked revoked).
- */
-export type SlotLimitReached = PlanSlotLimit & {
-  readonly detectedBy: 'plan' | 'provider';
-  readonly lockId?: LockId;
-};
-
 export interface GrantKeyConflict {
   readonly code: 'grant_key_conflict';
   readonly message: string;
@@ -65,37 +49,37 @@ export interface GrantKeyConflict {
   readonly existing: Grant | null;
 }
 
-/** A provider failure after the grant was saved: it was rolled back (`cleanupPending` lists locks reconcile must still clean). */
-export type GrantRolledBack = (
-  | ProviderFailed
-  | (Extract<GrantRefusal, { code: 'hub_offline' }> & { readonly detectedBy: 'provider' })
-) & {
-  readonly rolledBack: true;
-  readonly cleanupPending: readonly LockId[];
-};
-
 /**
- * Other grants of the site kept being saved (by other app instances) while this one was being
- * decided; nothing was made. Safe to try again.
+ * Salto refused a code for the slot limit although keyslot's plan had room for the grant: another
+ * app (or a person in the Salto KS app) took the slot meanwhile, or the site's plan shrank. The
+ * grant was rolled back: its codes deleted (`cleanupPending` lists the locks reconcile must still
+ * clean) and the grant revoked. Unlike `slot_limit_reached`, no plan numbers: the plan had room.
  */
-export interface SiteBusy {
-  readonly code: 'site_busy';
+export interface SlotRefusedByProvider {
+  readonly code: 'slot_refused_by_provider';
   readonly message: string;
   readonly siteId: SiteId;
+  readonly siteName: string;
+  /** The lock whose code Salto refused. */
+  readonly lockId: LockId;
+  /** The provider's slot usage read after the refusal; `null` when it could not be read. */
+  readonly providerUsage: { readonly used: number; readonly limit: number } | null;
+  readonly rolledBack: true;
+  readonly cleanupPending: readonly LockId[];
 }
 
-/** How many times a grant is decided again after losing the site-level admission race. */
-const MAX_ADMISSION_ATTEMPTS = 5;
+/** A provider failure after the grant was saved: it was rolled back (`cleanupPending` lists locks reconcile must still clean). */
+export type GrantRolledBack =
+  | SlotRefusedByProvider
+  | ((
+      | ProviderFailed
+      | (Extract<GrantRefusal, { code: 'hub_offline' }> & { readonly detectedBy: 'provider' })
+    ) & {
+      readonly rolledBack: true;
+      readonly cleanupPending: readonly LockId[];
+    });
 
-export type GrantAccessError =
-  | InvalidInput
-  | SiteBusy
-  | Exclude<GrantRefusal, { code: 'slot_limit_reached' }>
-  | (SlotLimitReached & { readonly rolledBack?: true; readonly cleanupPending?: readonly LockId[] })
-  | SiteNotFound
-  | GrantKeyConflict
-  | ProviderFailed
-  | GrantRolledBack;
+export type GrantAccessError = InvalidInput | AdmissionRefusal | GrantKeyConflict | GrantRolledBack;
 
 export type GrantAccessResult = Result<GrantAccessSuccess, GrantAccessError>;
 
@@ -113,6 +97,14 @@ const sameContent = (g: Grant, r: GrantRequest): boolean =>
  * failed: on a refusal after saving, every code made for it is deleted and the grant is revoked.
  */
 export class GrantAccess {
+  /**
+   * Grants on one site run one at a time in this process (no admission retries between them).
+   * Across processes sharing a `GrantStore`, admission's save is conditional on the site's
+   * revision (see `grant-admission.ts`). The provider's own refusal at the limit, handled by
+   * rolling back, stays the last line of defence (other apps' users).
+   */
+  private readonly queue = new SiteQueue();
+
   constructor(private readonly deps: CoreDeps) {}
 
   async execute(input: unknown): Promise<GrantAccessResult> {
@@ -126,7 +118,7 @@ export class GrantAccess {
       return parsed;
     }
     const req = parsed.value;
-    const result = await this.serialized(req.siteId, () => this.grant(req));
+    const result = await this.queue.run(req.siteId, () => this.grant(req));
     if (result.ok) {
       logger.log('info', 'grant done', {
         outcome: result.value.code,
@@ -149,65 +141,13 @@ export class GrantAccess {
     return result;
   }
 
-  /**
-   * Grants on one site run one at a time in this process (no admission retries between them).
-   * Across processes sharing a `GrantStore`, the save is conditional on the site's revision: the
-   * loser of a race decides again and sees the winner's grant. The provider's own refusal at the
-   * limit, handled by rolling back, stays the last line of defence (other apps' users).
-   */
-  private readonly siteQueues = new Map<SiteId, Promise<unknown>>();
-
-  private async serialized<T>(siteId: SiteId, run: () => Promise<T>): Promise<T> {
-    const previous = this.siteQueues.get(siteId) ?? Promise.resolve();
-    const current = previous.then(run, run);
-    const settled = current.catch(() => undefined);
-    this.siteQueues.set(siteId, settled);
-    try {
-      return await current;
-    } finally {
-      if (this.siteQueues.get(siteId) === settled) this.siteQueues.delete(siteId);
-    }
-  }
-
   private async grant(req: GrantRequest): Promise<GrantAccessResult> {
-    const { store } = this.deps;
-    for (let attempt = 1; ; attempt++) {
-      const existing = await store.get(req.key);
-      if (existing) return this.replay(existing, req);
-
-      // Load the state the decision needs. The site's revision is read first: the save below
-      // only succeeds if no grant of the site was saved since (by this or another app instance).
-      const siteRevision = await store.siteRevision(req.siteId);
-      const loaded = await this.loadState(req);
-      if (!loaded.ok) return loaded;
-      const { site, locks, unmanagedHeld, grants } = loaded.value;
-      const now = this.deps.clock.now();
-      const plan = planForGrants(site, grants, now);
-      const decision = decideGrant(this.deps.policy, { site, locks, plan, unmanagedHeld, now }, req);
-      if (!decision.ok) {
-        const e = decision.error;
-        return err(e.code === 'slot_limit_reached' ? { ...e, detectedBy: 'plan' } : e);
-      }
-
-      const saved = await store.save(
-        { ...req, lockIds: [...req.lockIds], createdAt: now, revokedAt: null, version: 0 },
-        0,
-        { siteRevision },
-      );
-      if (saved.ok) return this.provision(saved.value, decision.value, false, site);
-      if (saved.error.code === 'site_changed') {
-        // Another grant of the site was saved meanwhile: decide again on the new state.
-        if (attempt < MAX_ADMISSION_ATTEMPTS) continue;
-        return err({
-          code: 'site_busy',
-          message: `Site "${req.siteId}" kept changing while grant "${req.key}" was being decided (${attempt} attempts); nothing was made. Try again.`,
-          siteId: req.siteId,
-        });
-      }
-      // Someone saved this key meanwhile: same request → idempotent, else a conflict.
-      const current = await store.get(req.key);
-      return current ? this.replay(current, req) : err(this.conflict(req.key, null));
-    }
+    const admission = await admitGrant(this.deps, req);
+    if (!admission.ok) return admission;
+    const a = admission.value;
+    if (a.kind === 'admitted') return this.provision(a.grant, a.approval, false, a.site);
+    // Same request again → idempotent; else a conflict.
+    return a.kind === 'exists' ? this.replay(a.grant, req) : err(this.conflict(req.key, null));
   }
 
   private async replay(existing: Grant, req: GrantRequest): Promise<GrantAccessResult> {
@@ -234,35 +174,6 @@ export class GrantAccess {
       key,
       existing,
     };
-  }
-
-  private async loadState(
-    req: GrantRequest,
-  ): Promise<
-    Result<{ site: Site; locks: Lock[]; unmanagedHeld: number; grants: readonly Grant[] }, GrantAccessError>
-  > {
-    const { gateway, store } = this.deps;
-    const sites = await gateway.listSites();
-    if (!sites.ok) return err(providerFailed('listSites', sites.error, { siteId: req.siteId }));
-    const found = sites.value.find((s) => s.id === req.siteId);
-    if (!found) return err(siteNotFound(req.siteId));
-
-    const locks: Lock[] = [];
-    for (const lockId of req.lockIds) {
-      const lock = await gateway.getLock(lockId);
-      if (lock.ok) locks.push(lock.value);
-      else if (lock.error.code !== 'lock_not_found')
-        return err(providerFailed('getLock', lock.error, { lockId }));
-    }
-    const usage = await gateway.getSlotUsage(req.siteId);
-    if (!usage.ok) return err(providerFailed('getSlotUsage', usage.error, { siteId: req.siteId }));
-    // The provider's limit is the fresher one (the plan may have changed since the site was listed).
-    const site: Site =
-      usage.value.limit === found.slotLimit ? found : { ...found, slotLimit: usage.value.limit };
-    const grants = await store.listBySite(req.siteId);
-    const plan = planForGrants(site, grants, this.deps.clock.now());
-    const unmanagedHeld = Math.max(0, usage.value.used - plan.heldAt(this.deps.clock.now()));
-    return ok({ site, locks, unmanagedHeld, grants });
   }
 
   /** Creates (or, on replay, finds) one code per lock; rolls everything back on a refusal. */
@@ -312,26 +223,17 @@ export class GrantAccess {
       const cleanupPending = await this.rollBack(grant);
       if (r.kind === 'refused_at_limit') {
         const usage = await gateway.getSlotUsage(site.id);
-        const limit = usage.ok ? usage.value.limit : site.slotLimit;
-        const reserved = approval?.reserved ?? 0;
+        const providerUsage = usage.ok ? { used: usage.value.used, limit: usage.value.limit } : null;
         return err({
-          code: 'slot_limit_reached',
-          detectedBy: 'provider',
+          code: 'slot_refused_by_provider',
           lockId,
           message:
             `Salto refused a user slot on site "${site.name}" (${site.id}) for grant "${grant.key}" on lock "${lockId}": ` +
-            `the site's subscription is full (limit ${limit}), most likely because another app took a slot. ` +
+            `the site's subscription is full${providerUsage ? ` (${providerUsage.used} of ${providerUsage.limit} used)` : ''}, although keyslot's plan had room — most likely another app or the Salto KS app took a slot. ` +
             'The grant was rolled back. Revoke a grant, remove unused Salto users, or raise the site\u2019s Salto KS subscription plan.',
           siteId: site.id,
           siteName: site.name,
-          peak: approval?.peak ?? 0,
-          unmanagedHeld: approval?.unmanagedHeld ?? 0,
-          requested: grant.lockIds.length,
-          limit,
-          reserved,
-          available: 0,
-          from: approval?.hold.from ?? grant.createdAt,
-          to: approval?.hold.to ?? Number.POSITIVE_INFINITY,
+          providerUsage,
           rolledBack: true,
           cleanupPending,
         });
@@ -373,30 +275,18 @@ export class GrantAccess {
    * (the grant keeps holding its slots in the plan until reconcile or a revoke cleans them).
    */
   private async rollBack(grant: Grant): Promise<LockId[]> {
-    const { gateway, store, clock, logger } = this.deps;
+    const { store, clock, logger } = this.deps;
     let current: Grant | null = grant;
     for (let i = 0; i < 3 && current && current.revokedAt === null; i++) {
       const saved = await store.save({ ...current, revokedAt: clock.now() }, current.version);
       current = saved.ok ? saved.value : await store.get(grant.key);
     }
-    const pending: LockId[] = [];
-    for (const lockId of grant.lockIds) {
-      const codes = await codesOfGrantOnLock(gateway, lockId, grant.key);
-      if (!codes.ok) {
-        if (codes.error.code !== 'lock_not_found') pending.push(lockId);
-        continue;
-      }
-      for (const c of codes.value) {
-        const del = await deleteCodeTolerant(gateway, c.id);
-        if (!del.ok && !pending.includes(lockId)) pending.push(lockId);
-      }
-    }
-    if (pending.length === 0 && current !== null && current.revokedAt !== null)
-      current = await markCleanedUp(store, clock, current);
+    const sweep = await sweepGrantCodes(this.deps, grant, current);
+    const pending = [...new Set(sweep.pending.map((p) => p.lockId))];
     logger.log(pending.length > 0 ? 'error' : 'warn', 'grant rolled back', {
       grantKey: grant.key,
-      revoked: current?.revokedAt !== null,
-      cleanedUp: (current?.cleanedUpAt ?? null) !== null,
+      revoked: sweep.grant?.revokedAt !== null,
+      cleanedUp: (sweep.grant?.cleanedUpAt ?? null) !== null,
       cleanupPending: pending,
     });
     return pending;

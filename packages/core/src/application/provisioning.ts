@@ -4,7 +4,7 @@ import type { LockId } from '../domain/lock.js';
 import type { AccessWindow } from '../domain/time.js';
 import type { GatewayFailure, LockGateway } from '../ports/lock-gateway.js';
 import type { Logger } from '../ports/logger.js';
-import { codesOfGrantOnLock, deleteCodeTolerant } from './deps.js';
+import { codesOfGrantOnLock, deleteCodeTolerant } from './gateway-queries.js';
 
 /** How many times a create is sent after lost replies (each after a lookup found nothing). */
 const MAX_CREATES = 3;

@@ -5,15 +5,10 @@ import { desiredCodes, type ReconcileAction, reconcile } from '../domain/reconci
 import { err, type InvalidInput, invalidInput, ok, type Result } from '../domain/result.js';
 import type { SiteId } from '../domain/site.js';
 import type { GatewayFailure } from '../ports/lock-gateway.js';
-import {
-  type CoreDeps,
-  deleteCodeTolerant,
-  markCleanedUp,
-  type ProviderFailed,
-  providerFailed,
-  type SiteNotFound,
-  siteNotFound,
-} from './deps.js';
+import type { PortDeps } from './deps.js';
+import { type ProviderFailed, providerFailed, type SiteNotFound, siteNotFound } from './errors.js';
+import { deleteCodeTolerant } from './gateway-queries.js';
+import { markCleanedUp } from './grant-cleanup.js';
 import { ensureCode } from './provisioning.js';
 
 /** One action and what came of it. */
@@ -53,7 +48,7 @@ export type ReconcileSiteResult = Result<ReconcileReport, ReconcileSiteError>;
  * Idempotent: a second run with nothing changed does nothing. Codes of other apps are never touched.
  */
 export class ReconcileSite {
-  constructor(private readonly deps: CoreDeps) {}
+  constructor(private readonly deps: PortDeps) {}
 
   async execute(siteId: unknown): Promise<ReconcileSiteResult> {
     const r = await this.run(siteId);

@@ -4,13 +4,8 @@ import type { Site, SiteId } from '../domain/site.js';
 import { planForGrants } from '../domain/slot-plan.js';
 import { type SlotUsage, slotUsage } from '../domain/slot-usage.js';
 import type { GatewayFailure } from '../ports/lock-gateway.js';
-import {
-  type CoreDeps,
-  type ProviderFailed,
-  providerFailed,
-  type SiteNotFound,
-  siteNotFound,
-} from './deps.js';
+import type { CoreDeps } from './deps.js';
+import { type ProviderFailed, providerFailed, type SiteNotFound, siteNotFound } from './errors.js';
 
 /** One site's slots: what the provider counts now, and what keyslot's plan holds ahead. */
 export interface SiteSlotReport extends SlotUsage {

@@ -1,16 +1,9 @@
 import type { AccessCodeId } from '../domain/access-code.js';
 import { GRANT_KEY_PATTERN, type Grant, type GrantKey } from '../domain/grant.js';
-import type { LockId } from '../domain/lock.js';
 import { err, type InvalidInput, invalidInput, ok, type Result } from '../domain/result.js';
-import type { GatewayFailure } from '../ports/lock-gateway.js';
-import {
-  type CoreDeps,
-  codesOfGrantOnLock,
-  deleteCodeTolerant,
-  type GrantNotFound,
-  grantNotFound,
-  markCleanedUp,
-} from './deps.js';
+import type { PortDeps } from './deps.js';
+import { type GrantNotFound, grantNotFound } from './errors.js';
+import { type CleanupPending, sweepGrantCodes } from './grant-cleanup.js';
 
 export interface RevokeAccessSuccess {
   /** `revoked`: revoked now. `already_revoked`: it was revoked before (codes were swept again). */
@@ -24,7 +17,7 @@ export interface RevokeAccessSuccess {
    * keeps holding its planned slots (`grant.cleanedUpAt` stays unset); when this is empty the
    * cleanup is confirmed and `grant.cleanedUpAt` is set.
    */
-  readonly cleanupPending: readonly { readonly lockId: LockId; readonly failure: GatewayFailure }[];
+  readonly cleanupPending: readonly CleanupPending[];
 }
 
 export interface RevokeConflict {
@@ -44,10 +37,10 @@ export type RevokeAccessResult = Result<RevokeAccessSuccess, RevokeAccessError>;
  * nothing else and retries any cleanup that failed before.
  */
 export class RevokeAccess {
-  constructor(private readonly deps: CoreDeps) {}
+  constructor(private readonly deps: PortDeps) {}
 
   async execute(key: unknown): Promise<RevokeAccessResult> {
-    const { store, clock, gateway, logger } = this.deps;
+    const { store, clock, logger } = this.deps;
     if (typeof key !== 'string' || !GRANT_KEY_PATTERN.test(key)) {
       logger.log('info', 'revoke refused: invalid input', { outcome: 'invalid_input', fields: ['key'] });
       return err(
@@ -78,22 +71,9 @@ export class RevokeAccess {
       grant = next;
     }
 
-    const deleted: AccessCodeId[] = [];
-    const cleanupPending: { lockId: LockId; failure: GatewayFailure }[] = [];
-    for (const lockId of grant.lockIds) {
-      const codes = await codesOfGrantOnLock(gateway, lockId, key);
-      if (!codes.ok) {
-        // A lock that no longer exists holds no code.
-        if (codes.error.code !== 'lock_not_found') cleanupPending.push({ lockId, failure: codes.error });
-        continue;
-      }
-      for (const c of codes.value) {
-        const del = await deleteCodeTolerant(gateway, c.id);
-        if (del.ok) deleted.push(c.id);
-        else cleanupPending.push({ lockId, failure: del.error });
-      }
-    }
-    if (cleanupPending.length === 0) grant = (await markCleanedUp(store, clock, grant)) ?? grant;
+    const sweep = await sweepGrantCodes(this.deps, grant, grant);
+    grant = sweep.grant ?? grant;
+    const { deleted, pending: cleanupPending } = sweep;
     const code = wasRevoked ? 'already_revoked' : 'revoked';
     logger.log(cleanupPending.length > 0 ? 'warn' : 'info', 'grant revoked', {
       outcome: code,

@@ -14,7 +14,7 @@ import { planForGrants } from '../domain/slot-plan.js';
 import { HOUR_MS } from '../domain/time.js';
 import { VirtualClock } from '../infrastructure/clock.js';
 import { InMemoryGrantStore } from '../infrastructure/in-memory-grant-store.js';
-import { markCleanedUp } from './deps.js';
+import { markCleanedUp } from './grant-cleanup.js';
 import { testSite } from './testing-gateway.test-helpers.js';
 import { makeWorld, NOW, ourCodes, request } from './use-cases.test-helpers.js';
 

@@ -2,7 +2,8 @@ import type { GrantKey } from '../domain/grant.js';
 import type { LockId } from '../domain/lock.js';
 import { decideUnlock, type UnlockRefusal } from '../domain/policy.js';
 import { err, type FieldIssue, invalidInput, ok, type Result } from '../domain/result.js';
-import { type CoreDeps, type ProviderFailed, providerFailed } from './deps.js';
+import type { CoreDeps } from './deps.js';
+import { type ProviderFailed, providerFailed } from './errors.js';
 
 export interface UnlockDoorInput {
   readonly lockId: LockId;
