@@ -3,12 +3,16 @@ import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /**
- * The hexagon's rules, checked on the source text: the domain is pure (imports nothing outside
- * itself, reads no clock, no randomness, no I/O), and nothing in core but the DI module imports
- * inversify.
+ * The hexagon's rules, checked on the source text (docs/ARCHITECTURE.md, "Packages and their
+ * rooms"): the domain is pure (imports nothing outside itself but the data structures of
+ * `structures/`, reads no clock, no randomness, no I/O); `structures/` is pure too and imports
+ * nothing outside itself; and nothing in core but the DI module imports inversify.
  */
 const srcDir = resolve(import.meta.dirname);
 const domainDir = join(srcDir, 'domain');
+const structuresDir = join(srcDir, 'structures');
+const inside = (file: string, spec: string, dirs: readonly string[]): boolean =>
+  spec.startsWith('.') && dirs.some((d) => resolve(join(file, '..'), spec).startsWith(`${d}/`));
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -23,6 +27,8 @@ const importsOf = (text: string): string[] =>
 
 describe('architecture', () => {
   const domainFiles = sourceFiles(domainDir);
+  const structureFiles = sourceFiles(structuresDir);
+  const pureFiles = [...domainFiles, ...structureFiles];
 
   it('finds the domain sources', () => {
     expect(domainFiles.length).toBeGreaterThan(5);
@@ -32,13 +38,23 @@ describe('architecture', () => {
     '%s imports only from inside the domain',
     (_, file) => {
       const outside = importsOf(readFileSync(file, 'utf8')).filter(
-        (spec) => !spec.startsWith('.') || !resolve(join(file, '..'), spec).startsWith(domainDir),
+        (spec) => !inside(file, spec, [domainDir, structuresDir]),
       );
       expect(outside).toEqual([]);
     },
   );
 
-  it.each(domainFiles.map((f) => [relative(srcDir, f), f]))(
+  it.each(structureFiles.map((f) => [relative(srcDir, f), f]))(
+    '%s imports nothing outside structures/',
+    (_, file) => {
+      const outside = importsOf(readFileSync(file, 'utf8')).filter(
+        (spec) => !inside(file, spec, [structuresDir]),
+      );
+      expect(outside).toEqual([]);
+    },
+  );
+
+  it.each(pureFiles.map((f) => [relative(srcDir, f), f]))(
     '%s reads no clock, randomness or I/O',
     (_, file) => {
       const code = readFileSync(file, 'utf8')
