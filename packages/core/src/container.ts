@@ -6,6 +6,7 @@
 import { Container, ContainerModule, type ServiceIdentifier } from 'inversify';
 import { AwaitPins } from './application/await-pins.js';
 import { ACCESS_POLICY as ACCESS_POLICY_SYMBOL } from './application/deps.js';
+import { InvalidPolicyError } from './application/errors.js';
 import { GrantAccess } from './application/grant-access.js';
 import { ReconcileSite } from './application/reconcile-site.js';
 import { ReportSlotUsage } from './application/report-slot-usage.js';
@@ -31,7 +32,15 @@ export const RANDOM_SOURCE: ServiceIdentifier<RandomSource> = RANDOM_SOURCE_SYMB
 export const ACCESS_POLICY: ServiceIdentifier<AccessPolicy> = ACCESS_POLICY_SYMBOL;
 
 /** The use-case classes double as their own service identifiers: `container.get(GrantAccess)`. */
-export { AwaitPins, GrantAccess, ReconcileSite, ReportSlotUsage, RevokeAccess, UnlockDoor };
+export {
+  AwaitPins,
+  GrantAccess,
+  InvalidPolicyError,
+  ReconcileSite,
+  ReportSlotUsage,
+  RevokeAccess,
+  UnlockDoor,
+};
 
 type UseCase = new (deps: {
   gateway: LockGateway;
@@ -79,18 +88,6 @@ export interface KeyslotContainerOptions {
   readonly policy?: Partial<AccessPolicy>;
   /** Bound to RANDOM_SOURCE when given (adapters such as the simulator use it). */
   readonly random?: RandomSource;
-}
-
-/** Thrown by `createKeyslotContainer` for a policy that fails `parsePolicy` (a configuration error). */
-export class InvalidPolicyError extends Error {
-  readonly code = 'invalid_policy';
-  constructor(
-    message: string,
-    readonly issues: readonly { readonly field: string; readonly message: string }[],
-  ) {
-    super(message);
-    this.name = 'InvalidPolicyError';
-  }
 }
 
 /**

@@ -65,3 +65,18 @@ export const grantNotFound = (key: GrantKey): GrantNotFound => ({
   message: `No grant has the key "${key}"; check the key (grants are found by the key given when access was granted).`,
   key,
 });
+
+/**
+ * Thrown for a policy that fails `parsePolicy` (a configuration error): by `createKeyslotContainer`,
+ * and by the use cases that apply a policy when built with one by hand.
+ */
+export class InvalidPolicyError extends Error {
+  readonly code = 'invalid_policy';
+  constructor(
+    message: string,
+    readonly issues: readonly { readonly field: string; readonly message: string }[],
+  ) {
+    super(message);
+    this.name = 'InvalidPolicyError';
+  }
+}

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { codeNameFor } from '../domain/access-code.js';
+import type { AccessPolicy } from '../domain/policy.js';
+import { InvalidPolicyError } from './errors.js';
+import { GrantAccess } from './grant-access.js';
+import { ReportSlotUsage } from './report-slot-usage.js';
 import { testLock } from './testing-gateway.test-helpers.js';
+import { UnlockDoor } from './unlock-door.js';
 import { DAY, makeWorld, NOW, ourCodes, request } from './use-cases.test-helpers.js';
 
 const fieldsOf = (r: { ok: boolean; error?: unknown }): string[] =>
@@ -252,5 +257,30 @@ describe('GrantAccess', () => {
       outcome: 'granted',
       grantKey: 'booking-1',
     });
+  });
+});
+
+describe('a use case built by hand with a bad policy', () => {
+  it('throws InvalidPolicyError naming each bad field, before any call', () => {
+    const w = makeWorld();
+    const bad = { ...w.policy, reservedSlots: -1, onWeakHub: 'maybe' } as unknown as AccessPolicy;
+    for (const build of [
+      () => new GrantAccess({ ...w, policy: bad }),
+      () => new UnlockDoor({ ...w, policy: bad }),
+      () => new ReportSlotUsage({ ...w, policy: bad }),
+    ]) {
+      let thrown: unknown;
+      try {
+        build();
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown).toBeInstanceOf(InvalidPolicyError);
+      expect((thrown as InvalidPolicyError).issues.map((i) => i.field)).toEqual([
+        'reservedSlots',
+        'onWeakHub',
+      ]);
+    }
+    expect(w.gateway.count('listSites')).toBe(0);
   });
 });

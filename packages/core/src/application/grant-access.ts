@@ -1,12 +1,12 @@
 import type { AccessCodeId, AccessCodeIssue, AccessCodeStatus } from '../domain/access-code.js';
 import { type Grant, type GrantKey, type GrantRequest, parseGrantRequest } from '../domain/grant.js';
+import type { GrantApproval, GrantRefusal } from '../domain/grant-decision.js';
 import type { LockId } from '../domain/lock.js';
-import type { GrantApproval, GrantRefusal } from '../domain/policy.js';
 import { err, type InvalidInput, ok, type Result } from '../domain/result.js';
 import type { Site, SiteId } from '../domain/site.js';
 import { sameWindow } from '../domain/time.js';
 import type { GatewayFailure } from '../ports/lock-gateway.js';
-import type { CoreDeps } from './deps.js';
+import { type CoreDeps, requirePolicy } from './deps.js';
 import { type ProviderFailed, providerFailed, siteNotFound } from './errors.js';
 import { type AdmissionRefusal, admitGrant } from './grant-admission.js';
 import { sweepGrantCodes } from './grant-cleanup.js';
@@ -105,7 +105,12 @@ export class GrantAccess {
    */
   private readonly queue = new SiteQueue();
 
-  constructor(private readonly deps: CoreDeps) {}
+  private readonly deps: CoreDeps;
+
+  /** Throws `InvalidPolicyError` for a policy that fails `parsePolicy`. */
+  constructor(deps: CoreDeps) {
+    this.deps = { ...deps, policy: requirePolicy(deps, 'GrantAccess') };
+  }
 
   async execute(input: unknown): Promise<GrantAccessResult> {
     const { logger } = this.deps;

@@ -1,6 +1,6 @@
 import type { Grant, GrantRequest } from '../domain/grant.js';
+import { evaluateGrant, type GrantApproval, type GrantRefusal } from '../domain/grant-decision.js';
 import type { Lock } from '../domain/lock.js';
-import { decideGrant, type GrantApproval, type GrantRefusal } from '../domain/policy.js';
 import { err, ok, type Result } from '../domain/result.js';
 import type { Site, SiteId } from '../domain/site.js';
 import { planForGrants, type SlotPlan } from '../domain/slot-plan.js';
@@ -11,7 +11,7 @@ import { type ProviderFailed, providerFailed, type SiteNotFound, siteNotFound } 
 /**
  * Admission of a new grant into its site: read the site's revision, load the state the decision
  * needs (the site and its current limit, the grant's locks, the provider's usage, the site's
- * grants), decide with the pure `decideGrant`, and save the grant only if no other grant of the
+ * grants), decide with the pure `evaluateGrant`, and save the grant only if no other grant of the
  * site was saved since (the store's conditional save). The loser of a race decides again on the
  * fresh state. Nothing is sent to the provider's write side here.
  */
@@ -82,7 +82,7 @@ export async function admitGrant(
     const loaded = await loadSiteState(deps, req);
     if (!loaded.ok) return loaded;
     const { site, locks, plan, unmanagedHeld, now } = loaded.value;
-    const decision = decideGrant(policy, { site, locks, plan, unmanagedHeld, now }, req);
+    const decision = evaluateGrant(policy, { site, locks, plan, unmanagedHeld, now }, req);
     if (!decision.ok) {
       const e = decision.error;
       return err(e.code === 'slot_limit_reached' ? { ...e, detectedBy: 'plan' } : e);

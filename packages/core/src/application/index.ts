@@ -1,6 +1,6 @@
 export * from './await-pins.js';
 export { ACCESS_POLICY, type CoreDeps, type PortDeps } from './deps.js';
-export type { GrantNotFound, ProviderFailed, SiteNotFound } from './errors.js';
+export { type GrantNotFound, InvalidPolicyError, type ProviderFailed, type SiteNotFound } from './errors.js';
 export * from './grant-access.js';
 export * from './reconcile-site.js';
 export * from './report-slot-usage.js';

@@ -4,7 +4,7 @@ import type { Site, SiteId } from '../domain/site.js';
 import { planForGrants } from '../domain/slot-plan.js';
 import { type SlotUsage, slotUsage } from '../domain/slot-usage.js';
 import type { GatewayFailure } from '../ports/lock-gateway.js';
-import type { CoreDeps } from './deps.js';
+import { type CoreDeps, requirePolicy } from './deps.js';
 import { type ProviderFailed, providerFailed, type SiteNotFound, siteNotFound } from './errors.js';
 
 /** One site's slots: what the provider counts now, and what keyslot's plan holds ahead. */
@@ -34,7 +34,12 @@ export type ReportSlotUsageResult = Result<SlotUsageReport, ReportSlotUsageError
 
 /** Slot usage per site (or for one site): used, limit, reserve, headroom, warnings, planned peak. */
 export class ReportSlotUsage {
-  constructor(private readonly deps: CoreDeps) {}
+  private readonly deps: CoreDeps;
+
+  /** Throws `InvalidPolicyError` for a policy that fails `parsePolicy`. */
+  constructor(deps: CoreDeps) {
+    this.deps = { ...deps, policy: requirePolicy(deps, 'ReportSlotUsage') };
+  }
 
   async execute(siteId?: unknown): Promise<ReportSlotUsageResult> {
     const r = await this.report(siteId);

@@ -1,8 +1,8 @@
 import type { GrantKey } from '../domain/grant.js';
 import type { LockId } from '../domain/lock.js';
-import { decideUnlock, type UnlockRefusal } from '../domain/policy.js';
 import { err, type FieldIssue, invalidInput, ok, type Result } from '../domain/result.js';
-import type { CoreDeps } from './deps.js';
+import { evaluateUnlock, type UnlockRefusal } from '../domain/unlock-decision.js';
+import { type CoreDeps, requirePolicy } from './deps.js';
 import { type ProviderFailed, providerFailed } from './errors.js';
 
 export interface UnlockDoorInput {
@@ -58,7 +58,12 @@ const DEFAULT_POLL_MS = 500;
  * Clock until it succeeds, fails, or the deadline passes.
  */
 export class UnlockDoor {
-  constructor(private readonly deps: CoreDeps) {}
+  private readonly deps: CoreDeps;
+
+  /** Throws `InvalidPolicyError` for a policy that fails `parsePolicy`. */
+  constructor(deps: CoreDeps) {
+    this.deps = { ...deps, policy: requirePolicy(deps, 'UnlockDoor') };
+  }
 
   async execute(input: unknown): Promise<UnlockDoorResult> {
     const r = await this.unlock(input);
@@ -113,7 +118,7 @@ export class UnlockDoor {
       lock.ok && holder !== undefined && policy.remoteUnlock === 'active_grant_holders'
         ? (await store.listBySite(lock.value.siteId)).filter((g) => g.holder === holder)
         : [];
-    const decision = decideUnlock(
+    const decision = evaluateUnlock(
       policy,
       { lock: lock.ok ? lock.value : null, grantsOfHolder, now: clock.now() },
       holder === undefined ? { lockId } : { lockId, holder },

@@ -1,5 +1,7 @@
 export * from './access-code.js';
+export * from './decision-inputs.js';
 export * from './grant.js';
+export * from './grant-decision.js';
 export * from './lock.js';
 export * from './policy.js';
 export * from './reconcile.js';
@@ -9,3 +11,4 @@ export * from './slot-holding.js';
 export * from './slot-plan.js';
 export * from './slot-usage.js';
 export * from './time.js';
+export * from './unlock-decision.js';

@@ -1,19 +1,13 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import type { Grant, GrantRequest } from './grant.js';
+import { decideGrant, type GrantState } from './grant-decision.js';
 import type { Lock } from './lock.js';
-import {
-  type AccessPolicy,
-  DEFAULT_POLICY,
-  decideGrant,
-  decideUnlock,
-  type GrantState,
-  parsePolicy,
-  reservedFor,
-} from './policy.js';
+import { type AccessPolicy, DEFAULT_POLICY, parsePolicy, reservedFor } from './policy.js';
 import type { Site } from './site.js';
 import { SlotPlan } from './slot-plan.js';
 import { DAY_MS, HOUR_MS } from './time.js';
+import { decideUnlock } from './unlock-decision.js';
 
 /** 2026-06-01T00:00:00Z */
 const NOW = 1_780_272_000_000;

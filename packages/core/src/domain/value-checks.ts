@@ -1,0 +1,9 @@
+/** Small predicates and formatting shared by the domain's parsers of untrusted values. */
+
+export const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
+export const isNonNegativeInt = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
+/** A short description of a bad value for an error message (never the value of a string: it may be a secret). */
+export const show = (x: unknown): string =>
+  typeof x === 'number' ? String(x) : x === null ? 'null' : Array.isArray(x) ? 'an array' : typeof x;
+export const oneOf = <T extends string>(allowed: readonly T[], x: unknown): x is T =>
+  typeof x === 'string' && (allowed as readonly string[]).includes(x);
