@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { SystemClock } from '@keyslot/core/infrastructure';
 import { exposureWarning, looksLikeSeamApiKey, parseCli, type ServeOptions } from './server/cli-args.js';
+import { limitsFromEnv } from './server/limits.js';
 import { createRequestLog } from './server/request-log.js';
 import { type SimServer, startSimServer } from './server/server.js';
 import { createDefaultWorld } from './world/default-world.js';
@@ -47,6 +48,11 @@ async function loadWorld(
 }
 
 async function serve(o: ServeOptions): Promise<number> {
+  const limits = limitsFromEnv(process.env);
+  if (!limits.ok) {
+    process.stderr.write(`keyslot-sim: ${limits.message}\n`);
+    return 2;
+  }
   const loaded = await loadWorld(o);
   if (!loaded.ok) {
     process.stderr.write(`keyslot-sim: ${loaded.message}\n`);
@@ -59,6 +65,7 @@ async function serve(o: ServeOptions): Promise<number> {
       apiKey: o.apiKey,
       port: o.port,
       host: o.host,
+      limits: limits.value,
       ...(o.quiet ? {} : createRequestLog({ format: o.log, write: (line) => process.stdout.write(line) })),
     });
   } catch (e) {

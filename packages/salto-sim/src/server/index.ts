@@ -3,6 +3,14 @@
  * `startSimServer({ world, apiKey })` → `{ url, close() }`; see the package README.
  */
 export { createRequestListener, type HttpMethod, type Route, type RouteContext } from './http.js';
+export {
+  DEFAULT_SIM_LIMITS,
+  limitEnvName,
+  limitsFromEnv,
+  resolveLimits,
+  type SimLimits,
+  type SimUsage,
+} from './limits.js';
 export { type Page, type Pagination, paginate } from './pagination.js';
 export { createRequestLog, describeEvent, type RequestLog, type RequestLogFormat } from './request-log.js';
 export * as seamViews from './seam-views.js';

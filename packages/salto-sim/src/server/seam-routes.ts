@@ -438,7 +438,7 @@ function routes(state: SimState): Route[] {
           device_selection_mode: p.device_selection_mode ?? 'none',
           ...(p.customer_key !== undefined ? { customer_key: p.customer_key } : {}),
         };
-        state.webviews.set(w.connect_webview_id, w);
+        state.addWebview(w);
         return success({ connect_webview: webviewJson(state, w, origin(ctx)) });
       }),
     },
@@ -568,7 +568,14 @@ function routes(state: SimState): Route[] {
       path: '/webhooks/create',
       methods: WRITE,
       handle: withParams('webhooksCreate', (p) =>
-        success({ webhook: state.webhooks.create(p.url, p.event_types) }),
+        state.webhooks.size >= state.limits.maxWebhooks
+          ? failure(
+              400,
+              'invalid_input',
+              `This workspace already has ${state.limits.maxWebhooks} webhooks (the simulator's limit, KEYSLOT_SIM_MAX_WEBHOOKS): delete one with /webhooks/delete first.`,
+              { data: { reason: 'webhook_limit_reached', max_webhooks: state.limits.maxWebhooks } },
+            )
+          : success({ webhook: state.webhooks.create(p.url, p.event_types) }),
       ),
     },
     {

@@ -1,8 +1,9 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { SimEvent } from '../world/types.js';
 import type { SaltoKsWorld } from '../world/world.js';
 import { createRequestListener, type HttpOptions, type Route } from './http.js';
+import { resolveLimits, type SimLimits } from './limits.js';
 import { seamRoutes } from './seam-routes.js';
 import { type BackgroundErrorHandler, SimState } from './sim-state.js';
 import type { DeliveryOptions } from './webhooks.js';
@@ -18,8 +19,10 @@ export interface SimServerOptions {
   readonly host?: string;
   /** Largest request body (default 1 MiB; `/_sim/restore` allows 64 MiB). */
   readonly maxBodyBytes?: number;
-  /** Webhook delivery tuning (retry delays, timeout, fetch). */
+  /** Webhook delivery tuning (retry delays, fetch); its caps and timeout come from `limits`. */
   readonly webhooks?: DeliveryOptions;
+  /** Resource limits (see `SimLimits` for each default); reported by `GET /_sim/limits`. */
+  readonly limits?: Partial<SimLimits>;
   readonly onInternalError?: HttpOptions['onInternalError'];
   /** Failures outside any request (the world's timer, webhook dispatch); default: logged to stderr. */
   readonly onBackgroundError?: BackgroundErrorHandler;
@@ -45,7 +48,20 @@ export interface SimServer {
  * rejects if the port cannot be bound (e.g. `EADDRINUSE`).
  */
 export async function startSimServer(options: SimServerOptions): Promise<SimServer> {
-  const state = new SimState(options.world, options.webhooks, options.onBackgroundError);
+  const resolved = resolveLimits(options.limits);
+  if (!resolved.ok) throw new RangeError(resolved.message);
+  const limits = resolved.value;
+  const state = new SimState(
+    options.world,
+    {
+      timeoutMs: limits.deliveryTimeoutMs,
+      maxConcurrent: limits.maxConcurrentDeliveries,
+      maxQueued: limits.maxQueuedDeliveries,
+      ...options.webhooks,
+    },
+    options.onBackgroundError,
+    limits,
+  );
   const routes = [
     ...seamRoutes(state),
     // The browser console (console/routes.ts) and the Connect Webview login page load on first use.
@@ -61,7 +77,13 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
     state.watch({ event: (e) => onWorldEvent(e, state.world), changed: () => {}, closed: () => {} });
   }
   const server = createServer(
-    { keepAliveTimeout: 5_000 },
+    {
+      keepAliveTimeout: limits.idleTimeoutMs,
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      // How often node enforces the two timeouts above (its default, 30 s, let idle sockets pile up).
+      connectionsCheckingInterval: 1_000,
+    },
     createRequestListener(routes, {
       apiKey: options.apiKey,
       ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
@@ -85,8 +107,8 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
       ],
     }),
   );
-  server.headersTimeout = 30_000;
-  server.requestTimeout = 60_000;
+  const connections = capConnections(server, limits.maxConnections, limits.headersTimeoutMs);
+  state.connectionCount = () => connections.size;
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     const onError = (e: Error) => {
@@ -124,4 +146,39 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
       return closing;
     },
   };
+}
+
+/**
+ * Keeps at most `max` connections open. A connection beyond the cap closes the oldest one that
+ * has not sent a request yet (idle sockets opened and left alone); if every open connection has
+ * been used, the new one is closed instead. A connection that sends nothing at all is closed after
+ * `silentMs` (node's headers timeout only starts with the first byte of a request); used keep-alive
+ * sockets are closed by node after the idle timeout.
+ */
+function capConnections(server: Server, max: number, silentMs: number): ReadonlySet<Socket> {
+  const open = new Set<Socket>();
+  const used = new WeakSet<Socket>();
+  server.on('request', (req) => {
+    if (used.has(req.socket)) return;
+    used.add(req.socket);
+    // From now on node's own timeouts apply (a latency fault may hold a reply for minutes).
+    req.socket.setTimeout(0);
+  });
+  server.on('connection', (socket: Socket) => {
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
+    // On timeout node's http server destroys the socket (no 'timeout' listener on the server).
+    socket.setTimeout(silentMs);
+    if (open.size <= max) return;
+    for (const s of open) {
+      if (s !== socket && !used.has(s)) {
+        s.destroy();
+        open.delete(s);
+        return;
+      }
+    }
+    socket.destroy();
+    open.delete(socket);
+  });
+  return open;
 }

@@ -4,6 +4,7 @@ import { restoreWorldSnapshot, SIM_OPERATIONS } from '../world/snapshot-schema.j
 import type { ActiveFault, DeviceView, SimFailure, SiteView } from '../world/types.js';
 import { completeConnectWebview } from './connect-webviews.js';
 import type { Route, RouteContext } from './http.js';
+import { limitsJson } from './limits.js';
 import { type ErrorReply, failure, type Reply, success, validationTree } from './reply.js';
 import { failureReply } from './seam-routes.js';
 import { deviceJson, iso, type Json } from './seam-views.js';
@@ -329,6 +330,11 @@ export function simRoutes(state: SimState): Route[] {
           });
         },
       ),
+    },
+    {
+      path: '/_sim/limits',
+      methods: ['GET', 'POST'],
+      handle: () => success(limitsJson(state.limits, state.usage())),
     },
     {
       path: '/_sim/snapshot',

@@ -2,6 +2,7 @@ import { type Clock, isAdvanceableClock } from '@keyslot/core/ports';
 import type { SimEvent } from '../world/types.js';
 import { SaltoKsWorld, type WorldSnapshot } from '../world/world.js';
 import { uuidSequence } from './ids.js';
+import { DEFAULT_SIM_LIMITS, type SimLimits, type SimUsage } from './limits.js';
 import { eventJson, type Json, SIM_WORKSPACE_ID } from './seam-views.js';
 import { type DeliveryOptions, WebhookDispatcher } from './webhooks.js';
 
@@ -54,7 +55,10 @@ const MAX_SYNTHETIC_ATTEMPTS = 1000;
 export class SimState {
   world: SaltoKsWorld;
   readonly webhooks: WebhookDispatcher;
+  /** Connect Webviews by id, oldest first (at most `limits.maxConnectWebviews`: see {@link addWebview}). */
   readonly webviews = new Map<string, ConnectWebviewRecord>();
+  /** Open HTTP connections (set by the server). */
+  connectionCount: () => number = () => 0;
   /** CREATE/UPDATE/DELETE_ACCESS_CODE and keypad attempts, by id (oldest dropped first). */
   private readonly syntheticAttempts = new Map<string, Json>();
   private readonly nextAttemptId = uuidSequence();
@@ -72,11 +76,34 @@ export class SimState {
     world: SaltoKsWorld,
     delivery: DeliveryOptions = {},
     private readonly onBackgroundError: BackgroundErrorHandler = logBackgroundError,
+    readonly limits: SimLimits = DEFAULT_SIM_LIMITS,
   ) {
     this.world = world;
     this.initial = world.toJSON();
     this.webhooks = new WebhookDispatcher(delivery);
     this.unsubscribe = world.onEvent((e) => this.onEvent(e));
+  }
+
+  /** Keeps `w`, forgetting the oldest webviews beyond `limits.maxConnectWebviews`. */
+  addWebview(w: ConnectWebviewRecord): void {
+    this.webviews.set(w.connect_webview_id, w);
+    for (const id of this.webviews.keys()) {
+      if (this.webviews.size <= this.limits.maxConnectWebviews) break;
+      this.webviews.delete(id);
+    }
+  }
+
+  /** Current use of each bounded resource (`GET /_sim/limits`). */
+  usage(): SimUsage {
+    const d = this.webhooks.stats;
+    return {
+      webhooks: this.webhooks.size,
+      deliveriesInFlight: d.inFlight,
+      deliveriesQueued: d.queued,
+      deliveriesDropped: d.dropped,
+      connectWebviews: this.webviews.size,
+      connections: this.connectionCount(),
+    };
   }
 
   get workspaceId(): string {

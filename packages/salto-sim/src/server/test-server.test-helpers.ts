@@ -1,6 +1,7 @@
 import type { Clock } from '@keyslot/core';
 import { createDefaultWorld, type DefaultWorldIds } from '../world/default-world.js';
 import type { WorldConfigInput } from '../world/types.js';
+import type { SimLimits } from './limits.js';
 import { expectSeamResponse } from './seam-contract.test-helpers.js';
 import { type SimServer, startSimServer } from './server.js';
 import type { DeliveryOptions } from './webhooks.js';
@@ -35,7 +36,13 @@ export interface TestServer {
 }
 
 export async function startTestServer(
-  options: { seed?: number; clock?: Clock; config?: WorldConfigInput; webhooks?: DeliveryOptions } = {},
+  options: {
+    seed?: number;
+    clock?: Clock;
+    config?: WorldConfigInput;
+    webhooks?: DeliveryOptions;
+    limits?: Partial<SimLimits>;
+  } = {},
 ): Promise<TestServer> {
   const { world, ids } = createDefaultWorld({
     seed: options.seed ?? 7,
@@ -58,6 +65,7 @@ export async function startTestServer(
       }
     },
     ...(options.webhooks ? { webhooks: options.webhooks } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
   });
   const raw = async (route: string, init: RequestInit): Promise<CallResult> => {
     const res = await fetch(server.url + route, init);

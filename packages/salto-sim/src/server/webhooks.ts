@@ -63,29 +63,70 @@ export interface WebhookEvent {
 export interface DeliveryOptions {
   /** Delays before each retry after a failed attempt (ms). Seam/Svix: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
   readonly retryDelaysMs?: readonly number[];
-  /** Per-attempt timeout (ms). */
+  /** Per-attempt timeout (ms). Default 15 000. */
   readonly timeoutMs?: number;
+  /** Deliveries in flight at once (default 16); the rest wait in the queue. */
+  readonly maxConcurrent?: number;
+  /** Deliveries waiting, first attempts and retries (default 10 000); when full the oldest is dropped. */
+  readonly maxQueued?: number;
   /** Injected for tests; defaults to the global fetch read at call time. */
   readonly fetch?: typeof fetch;
   /** Reports a delivery that gave up (after every retry). */
   readonly onGiveUp?: (webhook: WebhookRecord, event: WebhookEvent, lastError: string) => void;
+  /**
+   * Reports deliveries dropped because the queue was full: at most one call per second, with the
+   * number dropped since the last call. Default: a warning on stderr.
+   */
+  readonly onDropped?: (dropped: number, maxQueued: number) => void;
 }
 
 export const SVIX_RETRY_DELAYS_MS: readonly number[] = [
   5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000,
 ];
 
+/** One delivery of one event to one webhook, waiting in the queue (for a slot or for its retry time). */
+interface Job {
+  readonly hook: WebhookRecord;
+  readonly event: WebhookEvent;
+  /** The event's JSON, shared by every webhook it goes to. */
+  readonly body: string;
+  /** Attempts made so far. */
+  readonly n: number;
+  timer: NodeJS.Timeout | null;
+}
+
+const warnDropped = (dropped: number, maxQueued: number): void => {
+  process.stderr.write(
+    `[keyslot-sim] warning: dropped ${dropped} webhook deliver${dropped === 1 ? 'y' : 'ies'} (oldest first): more than ${maxQueued} were waiting. Receivers are down or slow; fix them or delete their webhooks.\n`,
+  );
+};
+
 /**
- * Registered webhooks and their in-flight deliveries. Deliveries run on real timers (a receiver
- * checks `svix-timestamp` against its own wall clock), independent of the world's clock.
+ * Registered webhooks and their deliveries. Deliveries run on real timers (a receiver checks
+ * `svix-timestamp` against its own wall clock), independent of the world's clock.
+ *
+ * Bounded: at most `maxConcurrent` POSTs in flight; every other delivery (a first attempt waiting
+ * for a slot, or a retry waiting for its time) is in one queue of at most `maxQueued`, and a full
+ * queue drops its oldest delivery (reported through `onDropped`). An event's JSON is built once.
  */
 export class WebhookDispatcher {
   private readonly hooks = new Map<string, WebhookRecord>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  /** Every waiting delivery, oldest first. */
+  private readonly queued = new Set<Job>();
+  /** Waiting deliveries whose time has come, in order. */
+  private readonly ready = new Set<Job>();
   private readonly inflight = new Set<AbortController>();
+  private readonly maxConcurrent: number;
+  private readonly maxQueued: number;
+  private droppedTotal = 0;
+  private droppedUnreported = 0;
+  private lastDropReport = 0;
   private closed = false;
 
-  constructor(private readonly options: DeliveryOptions = {}) {}
+  constructor(private readonly options: DeliveryOptions = {}) {
+    this.maxConcurrent = options.maxConcurrent ?? 16;
+    this.maxQueued = options.maxQueued ?? 10_000;
+  }
 
   create(url: string, eventTypes: readonly string[] | undefined): WebhookRecord {
     const hook: WebhookRecord = {
@@ -106,6 +147,10 @@ export class WebhookDispatcher {
     return [...this.hooks.values()];
   }
 
+  get size(): number {
+    return this.hooks.size;
+  }
+
   delete(id: string): boolean {
     return this.hooks.delete(id);
   }
@@ -119,12 +164,19 @@ export class WebhookDispatcher {
     return !this.closed && this.hooks.size > 0;
   }
 
+  /** Deliveries in flight, waiting, and dropped so far (for `GET /_sim/limits`). */
+  get stats(): { inFlight: number; queued: number; dropped: number } {
+    return { inFlight: this.inflight.size, queued: this.queued.size, dropped: this.droppedTotal };
+  }
+
   /** Sends `event` to every webhook subscribed to its type. */
   dispatch(event: WebhookEvent): void {
     if (this.closed) return;
+    let body: string | undefined;
     for (const hook of this.hooks.values()) {
       if (hook.event_types.includes('*') || hook.event_types.includes(event.event_type)) {
-        void this.attempt(hook, event, JSON.stringify(event), 0);
+        body ??= JSON.stringify(event);
+        this.enqueue({ hook, event, body, n: 0, timer: null }, 0);
       }
     }
   }
@@ -132,14 +184,56 @@ export class WebhookDispatcher {
   /** Cancels pending retries and in-flight requests. */
   close(): void {
     this.closed = true;
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    for (const job of this.queued) if (job.timer) clearTimeout(job.timer);
+    this.queued.clear();
+    this.ready.clear();
     for (const c of this.inflight) c.abort();
     this.inflight.clear();
   }
 
-  private async attempt(hook: WebhookRecord, event: WebhookEvent, body: string, n: number): Promise<void> {
-    if (this.closed) return;
+  private enqueue(job: Job, delayMs: number): void {
+    while (this.queued.size >= this.maxQueued) this.dropOldest();
+    this.queued.add(job);
+    if (delayMs <= 0) {
+      this.ready.add(job);
+      this.pump();
+      return;
+    }
+    job.timer = setTimeout(() => {
+      job.timer = null;
+      this.ready.add(job);
+      this.pump();
+    }, delayMs);
+    job.timer.unref();
+  }
+
+  private dropOldest(): void {
+    const oldest = this.queued.values().next().value as Job;
+    this.queued.delete(oldest);
+    this.ready.delete(oldest);
+    if (oldest.timer) clearTimeout(oldest.timer);
+    this.droppedTotal++;
+    this.droppedUnreported++;
+    const now = Date.now();
+    if (now - this.lastDropReport >= 1_000) {
+      this.lastDropReport = now;
+      (this.options.onDropped ?? warnDropped)(this.droppedUnreported, this.maxQueued);
+      this.droppedUnreported = 0;
+    }
+  }
+
+  /** Starts waiting deliveries whose time has come while a slot is free. */
+  private pump(): void {
+    while (!this.closed && this.inflight.size < this.maxConcurrent && this.ready.size > 0) {
+      const job = this.ready.values().next().value as Job;
+      this.ready.delete(job);
+      this.queued.delete(job);
+      void this.attempt(job);
+    }
+  }
+
+  private async attempt(job: Job): Promise<void> {
+    const { hook, event, body, n } = job;
     const msgId = `msg_${event.event_id}`;
     const ts = Math.floor(Date.now() / 1000);
     const controller = new AbortController();
@@ -168,19 +262,15 @@ export class WebhookDispatcher {
       clearTimeout(timeout);
       this.inflight.delete(controller);
     }
-    if (failure === null || this.closed) return;
-    const delays = this.options.retryDelaysMs ?? SVIX_RETRY_DELAYS_MS;
-    const delay = delays[n];
-    // A webhook deleted meanwhile gets no more retries.
-    if (delay === undefined || !this.hooks.has(hook.webhook_id)) {
-      this.options.onGiveUp?.(hook, event, failure);
-      return;
+    if (this.closed) return;
+    if (failure !== null) {
+      const delays = this.options.retryDelaysMs ?? SVIX_RETRY_DELAYS_MS;
+      const delay = delays[n];
+      // A webhook deleted meanwhile gets no more retries.
+      if (delay === undefined || !this.hooks.has(hook.webhook_id))
+        this.options.onGiveUp?.(hook, event, failure);
+      else this.enqueue({ hook, event, body, n: n + 1, timer: null }, delay);
     }
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      void this.attempt(hook, event, body, n + 1);
-    }, delay);
-    timer.unref();
-    this.timers.add(timer);
+    this.pump();
   }
 }
