@@ -73,7 +73,7 @@ describe('world snapshots from outside are checked whole', () => {
     expect(problemPaths(deep)).toEqual(['']);
   });
 
-  it('any one field changed: refused with that field named, or restored into a world whose calls all work', async () => {
+  it('any one field changed: refused as invalid_input, or restored into a world whose calls all work', async () => {
     const snap = await busySnapshot();
     /** Every [path, value] leaf of the snapshot. */
     const leaves: (readonly (string | number)[])[] = [];
@@ -111,7 +111,7 @@ describe('world snapshots from outside are checked whole', () => {
         ])
           call();
       }),
-      { numRuns: 400 },
+      { numRuns: 300 },
     );
-  });
+  }, 60_000);
 });

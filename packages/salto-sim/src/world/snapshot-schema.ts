@@ -3,7 +3,7 @@ import type { Clock } from '@keyslot/core/ports';
 import { z } from 'zod/v4';
 import { issueList, jsonRecord, PARSE_OPTIONS } from './schema-issues.js';
 import type { RateLimitedOperation, SimEventType, SimFailure, SimOperation, SimResult } from './types.js';
-import { SaltoKsWorld, type WorldSnapshot } from './world.js';
+import { isTimeZone, SaltoKsWorld, type WorldSnapshot } from './world.js';
 
 /**
  * The whole shape of a world snapshot (`SaltoKsWorld.toJSON`), for snapshots that come from
@@ -132,15 +132,6 @@ const account = z.strictObject({
   displayName: text(1_000),
   createdAt: instant(),
 });
-
-const isTimeZone = (zone: string): boolean => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 const pin = () => z.string().regex(/^\d{6,10}$/, 'Expected 6 to 10 digits');
 

@@ -1958,7 +1958,7 @@ let canonicalTimeZones: ReadonlySet<string> | undefined;
  * anything else — aliases (`UTC`, `Asia/Calcutta`), other casings, junk — is still decided by
  * `DateTimeFormat` itself, so the accepted set is exactly the same.
  */
-function isTimeZone(zone: string): boolean {
+export function isTimeZone(zone: string): boolean {
   canonicalTimeZones ??= new Set(Intl.supportedValuesOf('timeZone'));
   if (canonicalTimeZones.has(zone)) return true;
   try {
