@@ -22,6 +22,7 @@ import {
   type SeamAdapterOptions,
 } from './config.js';
 import { type FailureContext, isAmbiguous, type SeamCallFailure, toGatewayFailure } from './failures.js';
+import { INSPECT, type Inspect, inspectAs } from './inspect.js';
 import {
   hasCustomPinSubscription,
   looksLikeSaltoKsLock,
@@ -111,6 +112,15 @@ export class SeamLockGateway implements LockGateway {
   /** Keeps the key out of `console.log(gateway)` / JSON dumps. */
   toJSON(): Record<string, unknown> {
     return { endpoint: this.opts.endpoint };
+  }
+
+  [INSPECT](_depth: number, options: object, inspect: Inspect): string {
+    return inspectAs(
+      'SeamLockGateway',
+      { endpoint: this.opts.endpoint, options: this.options },
+      options,
+      inspect,
+    );
   }
 
   // ---------------------------------------------------------------- sites and locks

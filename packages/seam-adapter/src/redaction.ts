@@ -1,6 +1,4 @@
-import { redactText } from '@keyslot/core';
-
-const DIGIT_RUN = /(?<![\d.])\d{4,12}(?![\d.])/g;
+import { maskDigitRuns, redactText } from '@keyslot/core';
 
 /**
  * Text from Seam (error messages, non-JSON bodies) made safe to show and log: Seam credentials,
@@ -10,6 +8,6 @@ const DIGIT_RUN = /(?<![\d.])\d{4,12}(?![\d.])/g;
 export function scrubProviderText(text: string, apiKey?: string, max = 300): string {
   let out = text;
   if (apiKey && apiKey.length > 0) out = out.split(apiKey).join('[redacted]');
-  out = redactText(out).replace(DIGIT_RUN, '[digits]');
+  out = maskDigitRuns(redactText(out));
   return out.length > max ? `${out.slice(0, max)}…` : out;
 }

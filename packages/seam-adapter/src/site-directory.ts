@@ -16,6 +16,7 @@ import type {
 import { codeHoldsSlot, err, ok } from '@keyslot/core';
 import type { ResolvedSeamAdapterOptions } from './config.js';
 import { toGatewayFailure } from './failures.js';
+import { INSPECT, type Inspect, inspectAs } from './inspect.js';
 import { looksLikeSaltoKsLock } from './mapping.js';
 import { type SiteDraft, type SiteSources, slotLimitOf, toSite, toSiteDrafts } from './site-derivation.js';
 import type { SeamTransport } from './transport.js';
@@ -29,6 +30,15 @@ export class SiteDirectory {
     private readonly opts: ResolvedSeamAdapterOptions,
     private readonly clock: Clock,
   ) {}
+
+  /** Holds the options (with the key): shows none of them. */
+  toJSON(): Record<string, unknown> {
+    return {};
+  }
+
+  [INSPECT](_depth: number, options: object, inspect: Inspect): string {
+    return inspectAs('SiteDirectory', this.toJSON(), options, inspect);
+  }
 
   async listSites(): Promise<Result<readonly Site[], GatewayFailure>> {
     const drafts = await this.drafts('list sites');

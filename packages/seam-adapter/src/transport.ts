@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import type { ResolvedSeamAdapterOptions } from './config.js';
 import { SeamAuthError } from './errors.js';
 import type { SeamCallFailure } from './failures.js';
+import { INSPECT, type Inspect, inspectAs } from './inspect.js';
 import { scrubProviderText } from './redaction.js';
 import { type pagination as paginationSchema, seamErrorEnvelope } from './wire.js';
 
@@ -64,6 +65,15 @@ export class SeamTransport {
     private readonly logger: Logger,
     private readonly random?: RandomSource,
   ) {}
+
+  /** Keeps the key out of logs and JSON dumps. */
+  toJSON(): Record<string, unknown> {
+    return { endpoint: this.opts.endpoint };
+  }
+
+  [INSPECT](_depth: number, options: object, inspect: Inspect): string {
+    return inspectAs('SeamTransport', this.toJSON(), options, inspect);
+  }
 
   /**
    * One Seam RPC: POST `route` with a JSON body, reply validated by `schema`. Reads are retried

@@ -7,6 +7,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Clock, Instant, Result } from '@keyslot/core';
 import { err, ok, SystemClock } from '@keyslot/core';
 import { SeamAdapterConfigError } from './errors.js';
+import { INSPECT, type Inspect, inspectAs } from './inspect.js';
 import { scrubProviderText } from './redaction.js';
 import { event as eventSchema, type WireEvent } from './wire.js';
 
@@ -274,7 +275,7 @@ const reject = (code: WebhookRejectionCode, message: string): Result<never, Webh
  * timestamp tolerance against the injected clock, and a constant-time compare.
  */
 export class SeamWebhookVerifier {
-  private readonly key: Buffer;
+  readonly #key: Buffer;
   private readonly clock: Clock;
   private readonly toleranceMs: number;
 
@@ -284,7 +285,7 @@ export class SeamWebhookVerifier {
         { field: 'webhookSecret', message: 'is required (Seam webhook secret whsec_…)' },
       ]);
     }
-    this.key = decodeSecret(secret);
+    this.#key = decodeSecret(secret);
     this.clock = deps.clock ?? new SystemClock();
     this.toleranceMs = deps.toleranceMs ?? DEFAULT_WEBHOOK_TOLERANCE_MS;
   }
@@ -292,6 +293,10 @@ export class SeamWebhookVerifier {
   /** Keeps the secret out of logs and JSON dumps. */
   toJSON(): Record<string, unknown> {
     return { toleranceMs: this.toleranceMs };
+  }
+
+  [INSPECT](_depth: number, options: object, inspect: Inspect): string {
+    return inspectAs('SeamWebhookVerifier', this.toJSON(), options, inspect);
   }
 
   /** Checks the signature on the raw body (as received, before any JSON parsing) and returns the typed event. */
@@ -316,7 +321,7 @@ export class SeamWebhookVerifier {
       );
     }
     const body = typeof rawBody === 'string' ? Buffer.from(rawBody, 'utf8') : Buffer.from(rawBody);
-    const expected = createHmac('sha256', this.key)
+    const expected = createHmac('sha256', this.#key)
       .update(Buffer.concat([Buffer.from(`${id}.${ts.trim()}.`, 'utf8'), body]))
       .digest();
     let matched = false;

@@ -17,6 +17,19 @@ export function redactText(text: string): string {
 }
 
 /**
+ * A standalone run of 4–12 digits (any of which could be a PIN): not part of a longer number and
+ * not a decimal's integer or fractional part (`3.14159`), but a PIN ending a sentence
+ * (`Your code is 482913.`) or after punctuation is one.
+ */
+const DIGIT_RUN = /(?<!\d|\d\.)\d{4,12}(?!\d|\.\d)/g;
+export const MASKED_DIGITS = '[digits]';
+
+/** Masks every standalone 4–12 digit run in free text (see {@link DIGIT_RUN}) as `[digits]`. */
+export function maskDigitRuns(text: string): string {
+  return text.replace(DIGIT_RUN, MASKED_DIGITS);
+}
+
+/**
  * A deep copy of `value` with every secret removed: values under secret-looking keys
  * (api keys, tokens), digit values under PIN-like keys (`pin`, `code`), and credential-shaped
  * strings anywhere.
@@ -55,7 +68,13 @@ export class RedactingLogger implements Logger {
 
   log(level: LogLevel, message: string, fields: LogFields = {}): void {
     if (ORDER[level] < ORDER[this.minLevel]) return;
-    this.sink({ level, message: redactText(message), fields: redact(fields) as Record<string, unknown> });
+    // Messages are free text: secrets and anything that could be a PIN are masked. Fields keep
+    // their numbers (PINs under PIN keys are masked by `redact`).
+    this.sink({
+      level,
+      message: maskDigitRuns(redactText(message)),
+      fields: redact(fields) as Record<string, unknown>,
+    });
   }
 }
 

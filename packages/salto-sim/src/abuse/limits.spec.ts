@@ -1,8 +1,11 @@
 import { connect, type Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_SIM_LIMITS, limitsFromEnv, resolveLimits } from '../server/limits.js';
 import { startTestServer, type TestServer } from '../server/test-server.test-helpers.js';
 import { WebhookDispatcher, type WebhookEvent } from '../server/webhooks.js';
+
+// Several servers and many requests per test: generous time on a loaded machine (not a timing check).
+vi.setConfig({ testTimeout: 30_000 });
 
 /** The server's resource caps at small sizes (the full-size attacks are in `*.abuse.test.ts`). */
 

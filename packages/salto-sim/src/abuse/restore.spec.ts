@@ -1,9 +1,12 @@
 import { SystemClock } from '@keyslot/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startSimServer } from '../server/server.js';
 import { startTestServer, TEST_KEY, type TestServer } from '../server/test-server.test-helpers.js';
 import { createDefaultWorld } from '../world/default-world.js';
 import { SaltoKsWorld } from '../world/world.js';
+
+// Several servers and many requests per test: generous time on a loaded machine (not a timing check).
+vi.setConfig({ testTimeout: 30_000 });
 
 /**
  * Untrusted snapshots and bad parameters over HTTP (the fast half of the abuse suite; the

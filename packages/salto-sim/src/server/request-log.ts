@@ -82,7 +82,7 @@ export function describeEvent(e: SimEvent, lockName: string): string | null {
       return `${code} removed from ${lockName}`;
     case 'lock.unlocked': {
       const method = e.data?.['method'];
-      const how = method === 'keycode' ? 'by PIN on the keypad' : method === 'seamapi' ? 'remotely' : method;
+      const how = method === 'keycode' ? 'by PIN on the keypad' : method === 'remote' ? 'remotely' : method;
       return `${lockName} unlocked${how ? ` ${how}` : ''}`;
     }
     case 'lock.locked':

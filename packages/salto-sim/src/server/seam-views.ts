@@ -1,11 +1,13 @@
 /**
- * The one place where simulated-world records become Seam JSON (Seam API as of
- * `@seamapi/types` 1.724.0). Everything the HTTP server answers goes through these functions.
+ * The one place where simulated-world records become Seam JSON (Seam API as of the newest
+ * `@seamapi/types`, 1.977.0; tests validate every body against it). Everything the HTTP server
+ * answers goes through these functions.
  *
  * Two documented deviations from Seam's typed schema, following Seam's Salto guide instead:
  * - a lock whose IQ hub link is weak reports `device_type: "unknown"` (the schema has no such type);
  * - the per-code "user not subscribed" error is named `salto_site_user_not_subscribed` by default
- *   (configurable to the schema's `salto_ks_user_not_subscribed` or the later `access_code_inactive`).
+ *   (configurable to `salto_ks_user_not_subscribed`, the 1.724 schema's name, or the newest
+ *   schema's `access_code_inactive`).
  */
 import type {
   AccessCodeRecord,
@@ -191,6 +193,9 @@ export function accessCodeJson(c: AccessCodeRecord, device: DeviceView | undefin
     is_external_modification_allowed: false,
     is_one_time_use: false,
     is_offline_access_code: false,
+    // Required since @seamapi/types 1.7xx: changes Seam is still applying to the lock. The
+    // simulator reports its progress through `status` instead (see the README's deviations).
+    pending_mutations: [],
   };
 }
 
@@ -273,7 +278,7 @@ export function eventJson(e: SimEvent): Json {
     base['status'] = e.eventType.endsWith('.succeeded') ? 'success' : 'error';
   }
   if (e.eventType === 'lock.unlocked' || e.eventType === 'lock.locked') {
-    base['method'] = e.actionAttemptId !== undefined ? 'seamapi' : 'unknown';
+    base['method'] = e.actionAttemptId !== undefined ? 'remote' : 'unknown';
   }
   return { ...base, ...(e.data ?? {}) };
 }

@@ -274,7 +274,7 @@ describe('remote unlock', () => {
       event_types: ['lock.unlocked'],
     });
     expect(events.body.events).toContainEqual(
-      expect.objectContaining({ event_type: 'lock.unlocked', method: 'seamapi', action_attempt_id: id }),
+      expect.objectContaining({ event_type: 'lock.unlocked', method: 'remote', action_attempt_id: id }),
     );
   });
 
@@ -359,6 +359,23 @@ describe('connect webviews and connected accounts', () => {
       display_name: 'Second owner',
       account_type: 'salto_ks',
     });
+    // Seam's connection events, in Seam's order, each naming the webview (and the account).
+    const accountId = after.body.connect_webview.connected_account_id;
+    const events = (
+      await t.call('/events/list', { since: '2000-01-01T00:00:00Z', connected_account_id: accountId })
+    ).body.events;
+    expect(
+      events.map((e: Record<string, unknown>) => [
+        e['event_type'],
+        e['connect_webview_id'],
+        e['connected_account_id'],
+      ]),
+    ).toEqual([
+      ['connected_account.created', w.connect_webview_id, accountId],
+      ['connected_account.connected', w.connect_webview_id, accountId],
+      ['connect_webview.login_succeeded', w.connect_webview_id, accountId],
+      ['connected_account.completed_first_sync', undefined, accountId],
+    ]);
     expect((await t.call('/connect_webviews/list')).body.connect_webviews).toHaveLength(1);
     const other = await t.call('/connect_webviews/create', { accepted_providers: ['august'] });
     expect(other.status).toBe(400);

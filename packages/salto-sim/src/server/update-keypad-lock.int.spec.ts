@@ -230,7 +230,7 @@ describe('/locks/lock_door', () => {
     const done = await t.call('/action_attempts/get', { action_attempt_id: id });
     expect(done.body.action_attempt).toMatchObject({ status: 'success', result: {}, error: null });
     expect(await events({ device_id: t.ids.locks.frontDoor, event_types: ['lock.locked'] })).toEqual([
-      expect.objectContaining({ method: 'seamapi', action_attempt_id: id }),
+      expect.objectContaining({ method: 'remote', action_attempt_id: id }),
     ]);
     expect(
       await events({ device_id: t.ids.locks.frontDoor, event_types: ['action_attempt.lock_door.succeeded'] }),

@@ -77,14 +77,14 @@ describe('webhooks', () => {
 });
 
 describe('not-subscribed error naming', () => {
-  it('with salto_ks_user_not_subscribed the refused code matches Seam’s schema with no deviation', async () => {
-    t = await startTestServer({ config: { notSubscribedErrorCode: 'salto_ks_user_not_subscribed' } });
+  it('with access_code_inactive the refused code matches the newest Seam schema with no deviation', async () => {
+    t = await startTestServer({ config: { notSubscribedErrorCode: 'access_code_inactive' } });
     for (let i = 0; i < 3; i++)
       await t.call('/access_codes/create', { device_id: t.ids.locks.officeEntrance });
     const before = deviations.notSubscribedName;
     const over = await t.call('/access_codes/create', { device_id: t.ids.locks.officeEntrance });
     expect(over.body.access_code.errors.map((e: { error_code: string }) => e.error_code)).toContain(
-      'salto_ks_user_not_subscribed',
+      'access_code_inactive',
     );
     expect(deviations.notSubscribedName).toBe(before);
   });

@@ -91,7 +91,7 @@ describe('remote unlock', () => {
     expect(value(w.getActionAttempt(a.actionAttemptId))).toMatchObject({ status: 'success', error: null });
     expect(value(w.getDevice(lockId)).locked).toBe(false);
     const events = value(w.listEvents({ deviceId: lockId, eventTypes: ['lock.unlocked'] }));
-    expect(events[0]).toMatchObject({ actionAttemptId: a.actionAttemptId, data: { method: 'seamapi' } });
+    expect(events[0]).toMatchObject({ actionAttemptId: a.actionAttemptId, data: { method: 'remote' } });
     await w.advance(7_000);
     expect(value(w.getDevice(lockId)).locked).toBe(true);
   });

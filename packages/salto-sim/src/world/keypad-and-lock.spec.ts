@@ -235,7 +235,7 @@ describe('lockDoor', () => {
         deviceId: lockId,
         accessCodeId: undefined,
         actionAttemptId: a.actionAttemptId,
-        data: { method: 'seamapi' },
+        data: { method: 'remote' },
       },
       {
         type: 'action_attempt.lock_door.succeeded',

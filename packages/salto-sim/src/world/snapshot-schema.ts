@@ -60,6 +60,8 @@ export const SIM_OPERATIONS = [
 const EVENT_TYPES: Record<SimEventType, true> = {
   'connected_account.connected': true,
   'connect_webview.login_succeeded': true,
+  'connected_account.created': true,
+  'connected_account.completed_first_sync': true,
   'device.added': true,
   'device.connected': true,
   'device.disconnected': true,

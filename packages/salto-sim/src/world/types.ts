@@ -259,6 +259,8 @@ export interface ActionAttemptRecord {
 export type SimEventType =
   | 'connected_account.connected'
   | 'connect_webview.login_succeeded'
+  | 'connected_account.created'
+  | 'connected_account.completed_first_sync'
   | 'device.added'
   | 'device.connected'
   | 'device.disconnected'

@@ -499,8 +499,10 @@ export class SaltoKsWorld {
   // ───────────────────────── building the world (control) ─────────────────────────
 
   /**
-   * Adds a Salto KS connected account. Emits `connected_account.connected`; through a Connect
-   * Webview (`connectWebviewId`) both carry its id and `connect_webview.login_succeeded` follows.
+   * Adds a Salto KS connected account. Emits `connected_account.connected`. Through a Connect
+   * Webview (`connectWebviewId`), in Seam's order and each with the webview's id:
+   * `connected_account.created`, `connected_account.connected`, `connect_webview.login_succeeded`,
+   * then `connected_account.completed_first_sync` (the new account has no devices to sync yet).
    */
   addConnectedAccount(params: AddConnectedAccountParams = {}): SimResult<ConnectedAccountRecord> {
     const t = this.catchUp();
@@ -516,8 +518,10 @@ export class SaltoKsWorld {
     if (params.connectWebviewId === undefined) this.emit('connected_account.connected', id);
     else {
       const data = { connect_webview_id: params.connectWebviewId };
+      this.emit('connected_account.created', id, { data });
       this.emit('connected_account.connected', id, { data });
       this.emit('connect_webview.login_succeeded', id, { data });
+      this.emit('connected_account.completed_first_sync', id);
     }
     return ok({ ...rec });
   }
@@ -1327,7 +1331,7 @@ export class SaltoKsWorld {
 
   /**
    * Remote unlock (Seam `/locks/unlock_door`): returns a `pending` UNLOCK_DOOR attempt that ends
-   * after `unlockMs` in `success` (emits `lock.unlocked` with `method: seamapi`, relocks later)
+   * after `unlockMs` in `success` (emits `lock.unlocked` with `method: remote`, relocks later)
    * or `error` — `hub_disconnected` when the hub is offline at request or completion time,
    * `salto_ks_privacy_mode` in privacy mode, `uncategorized_error` on a weak link's failure draw.
    * Failures: 404 `device_not_found`; 400 `remote_unlock_not_supported`; 429.
@@ -1340,7 +1344,7 @@ export class SaltoKsWorld {
    * Remote lock (Seam `/locks/lock_door`). Salto locks relock by themselves, so this mostly
    * confirms; it is what ends office mode. Returns a `pending` LOCK_DOOR attempt that ends after
    * `unlockMs` in `success` (the lock is locked, office mode off; emits `lock.locked` with
-   * `method: seamapi` and the attempt id, `action_attempt.lock_door.succeeded`) or `error`
+   * `method: remote` and the attempt id, `action_attempt.lock_door.succeeded`) or `error`
    * (`hub_disconnected` when offline at request or completion time, `uncategorized_error` on a weak
    * link's failure draw). Privacy mode does not refuse locking. Needs the same pass-through waiver
    * as unlocking. Failures: 404 `device_not_found`; 400 `remote_lock_not_supported`; 429.
@@ -1638,7 +1642,7 @@ export class SaltoKsWorld {
     } else if (unlock) {
       a.status = 'success';
       lock.locked = false;
-      this.emit('lock.unlocked', acc, { deviceId, actionAttemptId: attemptId, data: { method: 'seamapi' } });
+      this.emit('lock.unlocked', acc, { deviceId, actionAttemptId: attemptId, data: { method: 'remote' } });
       this.emit('action_attempt.unlock_door.succeeded', acc, {
         deviceId,
         actionAttemptId: attemptId,
@@ -1653,7 +1657,7 @@ export class SaltoKsWorld {
         lock.officeMode = false;
         lock.officeModeSince = this.nowMs;
       }
-      this.emit('lock.locked', acc, { deviceId, actionAttemptId: attemptId, data: { method: 'seamapi' } });
+      this.emit('lock.locked', acc, { deviceId, actionAttemptId: attemptId, data: { method: 'remote' } });
       this.emit('action_attempt.lock_door.succeeded', acc, {
         deviceId,
         actionAttemptId: attemptId,

@@ -233,8 +233,10 @@ describe.skipIf(!HAVE_CHROMIUM)('console in Chromium', { timeout: 60_000 }, () =
       })
     ).events;
     expect(events.map((e: Body) => [e.event_type, e.connect_webview_id])).toEqual([
+      ['connected_account.created', created.connect_webview_id],
       ['connected_account.connected', created.connect_webview_id],
       ['connect_webview.login_succeeded', created.connect_webview_id],
+      ['connected_account.completed_first_sync', undefined],
     ]);
     // The link works once.
     await tab.goto(created.url);
