@@ -10,7 +10,7 @@ const shared = {
 
 export default defineConfig({
   test: {
-    projects: ['core', 'salto-sim', 'seam-adapter'].map((name) => ({
+    projects: ['core', 'salto-sim', 'seam-adapter', 'postgres-store'].map((name) => ({
       ...shared,
       test: {
         name,
@@ -22,6 +22,10 @@ export default defineConfig({
         // property test that takes 1 s alone can take 5–10 s under load. Performance lives in `pnpm bench`.
         testTimeout: 60_000,
         hookTimeout: 60_000,
+        // postgres-store's tests share one real PostgreSQL server, started (and stopped) once.
+        ...(name === 'postgres-store'
+          ? { globalSetup: ['src/testing/global-setup.test-helpers.ts'], hookTimeout: 120_000 }
+          : {}),
       },
     })),
   },

@@ -3,7 +3,7 @@ import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /**
- * Package direction (DESIGN §1): `salto-sim → core` and `seam-adapter → core`, never the reverse,
+ * Package direction (DESIGN §1): `salto-sim → core`, `seam-adapter → core` and `postgres-store → core`, never the reverse,
  * never sideways. Tests may cross (the adapter's contract runs against the simulator server), so
  * only shipped sources are checked.
  */
@@ -28,6 +28,7 @@ describe('package direction', () => {
     core: [],
     'salto-sim': ['@keyslot/core'],
     'seam-adapter': ['@keyslot/core'],
+    'postgres-store': ['@keyslot/core'],
   };
 
   it.each(Object.entries(rules))('%s imports only %j of the keyslot packages', (pkg, allowed) => {
