@@ -24,7 +24,11 @@ export default defineConfig({
         hookTimeout: 60_000,
         // postgres-store's tests share one real PostgreSQL server, started (and stopped) once.
         ...(name === 'postgres-store'
-          ? { globalSetup: ['src/testing/global-setup.test-helpers.ts'], hookTimeout: 120_000 }
+          ? {
+              globalSetup: ['src/testing/global-setup.test-helpers.ts'],
+              hookTimeout: 120_000,
+              testTimeout: 120_000,
+            }
           : {}),
       },
     })),

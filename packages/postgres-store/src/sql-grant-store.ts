@@ -75,6 +75,8 @@ export interface SqlGrantStoreOptions {
   readonly secrets?: readonly string[];
   /** What the store is, for messages: e.g. `PGlite directory "./grants"`. */
   readonly describe?: string;
+  /** Whether `close()` (or a failed open) closes the client (default true: the store owns it). */
+  readonly ownsClient?: boolean;
 }
 
 export class SqlGrantStore implements GrantStore {
@@ -83,6 +85,7 @@ export class SqlGrantStore implements GrantStore {
   private closed = false;
   private readonly secrets: readonly string[];
   private readonly what: string;
+  private readonly ownsClient: boolean;
 
   /** `connect` opens the driver; the schema is migrated on first use (or on `open()`). */
   constructor(
@@ -91,6 +94,7 @@ export class SqlGrantStore implements GrantStore {
   ) {
     this.secrets = options.secrets ?? [];
     this.what = options.describe ?? 'the grant database';
+    this.ownsClient = options.ownsClient ?? true;
   }
 
   /** Opens the database and applies migrations now (otherwise the first call does). Idempotent. */
@@ -109,7 +113,7 @@ export class SqlGrantStore implements GrantStore {
         await migrate(c);
         return c;
       } catch (e) {
-        await c.close().catch(() => undefined);
+        if (this.ownsClient) await c.close().catch(() => undefined);
         throw e;
       }
     })().catch((e: unknown) => {
@@ -210,7 +214,8 @@ export class SqlGrantStore implements GrantStore {
     const opening = this.opening;
     this.opening = undefined;
     this.sites.clear();
-    if (opening) await (await opening.catch(() => null))?.close();
+    const client = opening ? await opening.catch(() => null) : null;
+    if (client && this.ownsClient) await client.close();
   }
 }
 

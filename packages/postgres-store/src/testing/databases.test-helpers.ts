@@ -34,7 +34,8 @@ export const postgresUrl = (): string | null => inject('keyslotPostgresUrl');
 export const postgresSkipReason = (): string => inject('keyslotPostgresSkipReason');
 
 /** A store over an existing client that never closes it (the test database outlives the store). */
-export const storeOver = (client: SqlClient): SqlGrantStore => new SqlGrantStore(async () => client);
+export const storeOver = (client: SqlClient): SqlGrantStore =>
+  new SqlGrantStore(async () => client, { ownsClient: false });
 
 export async function openTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
   const clients = new Map<number, SqlClient>();
