@@ -2,7 +2,7 @@
  * Faults and bad input: each gives a typed `GrantStoreError` that says what to do, a save is kept
  * whole or not at all, and no password or connection string ever reaches an error.
  */
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Grant } from '@keyslot/core';
