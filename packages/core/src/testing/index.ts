@@ -3,3 +3,4 @@ export * from './arbitraries.js';
 export * from './exactly-once.js';
 export * from './gateway-contract.js';
 export * from './grant-store-contract.js';
+export * from './process-app.js';

@@ -11,7 +11,7 @@ import { openPgClient } from '../pg-client.js';
 import { openPgliteClient } from '../pglite-client.js';
 import type { SqlClient } from '../sql-client.js';
 import { SqlGrantStore } from '../sql-grant-store.js';
-import { createTestDatabase } from './postgres-server.test-helpers.js';
+import { createTestDatabase } from './postgres-server.js';
 
 export type DatabaseKind = 'pglite-memory' | 'pglite-disk' | 'postgres';
 

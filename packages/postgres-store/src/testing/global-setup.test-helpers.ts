@@ -5,7 +5,7 @@
  * fails the run with the reason; elsewhere the PostgreSQL tests are skipped, saying why.
  */
 import type { TestProject } from 'vitest/node';
-import { startTestPostgres, type TestPostgres } from './postgres-server.test-helpers.js';
+import { startTestPostgres, type TestPostgres } from './postgres-server.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
