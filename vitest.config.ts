@@ -8,9 +8,20 @@ const shared = {
   resolve: { conditions: ['@keyslot/source'] },
 };
 
+// The projects whose tests use a real PostgreSQL: one server each, started once and stopped
+// afterwards by @keyslot/postgres-store's set-up (or KEYSLOT_TEST_DATABASE_URL's server). Opening
+// PGlite (WASM) takes seconds on a busy machine, hence the longer timeouts.
+const postgresTests = {
+  globalSetup: [
+    new URL('./packages/postgres-store/src/testing/global-setup.test-helpers.ts', import.meta.url).pathname,
+  ],
+  hookTimeout: 120_000,
+  testTimeout: 120_000,
+};
+
 export default defineConfig({
   test: {
-    projects: ['core', 'salto-sim', 'seam-adapter'].map((name) => ({
+    projects: ['core', 'salto-sim', 'seam-adapter', 'postgres-store'].map((name) => ({
       ...shared,
       test: {
         name,
@@ -22,6 +33,7 @@ export default defineConfig({
         // property test that takes 1 s alone can take 5–10 s under load. Performance lives in `pnpm bench`.
         testTimeout: 60_000,
         hookTimeout: 60_000,
+        ...(name === 'postgres-store' || name === 'seam-adapter' ? postgresTests : {}),
       },
     })),
   },

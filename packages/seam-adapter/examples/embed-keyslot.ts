@@ -1,7 +1,11 @@
 /**
- * Embedding keyslot in an application: core's use cases + the Seam adapter, composed with
- * inversify. Grants a guest access to a door, waits for Salto's PIN, opens the door remotely,
- * reports slot usage and revokes the grant.
+ * Embedding keyslot in an application: core's use cases + the Seam adapter + a durable grant
+ * store, composed with inversify. Revokes the grant an earlier run left, then grants a guest access
+ * to a door, waits for Salto's PIN, opens the door remotely, reports slot usage, and keeps the
+ * grant: run it twice and the second run finds the first run's grant and revokes it.
+ *
+ * Grants are kept in a PGlite directory (`KEYSLOT_GRANTS_DIR`, default `./.keyslot-grants`), or
+ * in PostgreSQL when `KEYSLOT_DATABASE_URL` is set (what several app instances share).
  *
  * By default it starts the Salto KS simulator's Seam-compatible server on 127.0.0.1 (ephemeral
  * port) and talks to it over HTTP, so it runs offline. With SEAM_API_KEY and SEAM_ENDPOINT set it
@@ -10,7 +14,7 @@
  *
  *   pnpm build && pnpm --filter @keyslot/seam-adapter example
  */
-import type { Clock, Lock, Logger } from '@keyslot/core';
+import type { Clock, GrantStore, Lock, Logger } from '@keyslot/core';
 import { createConsoleLogger, SystemClock } from '@keyslot/core';
 import {
   AwaitPins,
@@ -20,6 +24,7 @@ import {
   RevokeAccess,
   UnlockDoor,
 } from '@keyslot/core/container';
+import { pgliteGrantStore, postgresGrantStore } from '@keyslot/postgres-store';
 import { SaltoKsWorld } from '@keyslot/salto-sim';
 import { startSimServer } from '@keyslot/salto-sim/server';
 import {
@@ -36,7 +41,10 @@ export interface ExampleSummary {
   readonly pinLength: number;
   readonly unlock: string;
   readonly slotsUsedWhileGranted: number;
-  readonly revoked: string;
+  /** Grants an earlier run left in the store, found and revoked by this run. */
+  readonly revokedFromEarlierRun: readonly { readonly key: string; readonly outcome: string }[];
+  /** The grant this run made and kept for the next run. */
+  readonly kept: string;
 }
 
 export interface ExampleOptions {
@@ -46,6 +54,16 @@ export interface ExampleOptions {
   /** Shared by keyslot and the simulator; default the real clock. Tests pass a virtual one. */
   readonly clock?: Clock;
   readonly logger?: Logger;
+  /** Where grants are kept; default from the environment (see the top of this file). Closed at the end. */
+  readonly store?: GrantStore & { close(): Promise<void> };
+}
+
+/** The durable store: PostgreSQL at KEYSLOT_DATABASE_URL, else PGlite in KEYSLOT_GRANTS_DIR or ./.keyslot-grants. */
+function storeFromEnv(env: Readonly<Record<string, string | undefined>>) {
+  const url = env['KEYSLOT_DATABASE_URL'];
+  return url
+    ? postgresGrantStore({ connectionString: url })
+    : pgliteGrantStore({ dataDir: env['KEYSLOT_GRANTS_DIR'] ?? '.keyslot-grants' });
 }
 
 const must = <T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }, what: string): T => {
@@ -79,6 +97,7 @@ export async function runExample(options: ExampleOptions = {}): Promise<ExampleS
   const clock = options.clock ?? new SystemClock();
   const useSeam = Boolean(env['SEAM_API_KEY'] && env['SEAM_ENDPOINT']);
   const sim = useSeam ? null : await startSimulator(clock);
+  const store = options.store ?? storeFromEnv(env);
   try {
     const limit = sim ? sim.slotLimit : Number(env['KEYSLOT_SITE_SLOT_LIMIT'] ?? Number.NaN);
     const adapterOptions: SeamAdapterOptions = sim
@@ -89,6 +108,7 @@ export async function runExample(options: ExampleOptions = {}): Promise<ExampleS
         ...adapterOptions,
         ...(Number.isInteger(limit) ? { defaultSiteSlotLimit: limit } : {}),
       }),
+      store,
       clock,
       logger: options.logger ?? createConsoleLogger('warn'),
     });
@@ -106,6 +126,19 @@ export async function runExample(options: ExampleOptions = {}): Promise<ExampleS
     if (!door)
       throw new Error(`No lock of site ${site.name} takes PINs and unlocks remotely with a good hub link.`);
     print(`site "${site.name}" (${site.timeZone}, ${site.slotLimit} slots); door "${door.name}"`);
+
+    // 0. Grants survive restarts: revoke what an earlier run of this example kept.
+    const revokedFromEarlierRun: { key: string; outcome: string }[] = [];
+    for (const earlier of await store.listBySite(site.id)) {
+      if (earlier.revokedAt !== null || !earlier.key.startsWith('example-')) continue;
+      print(
+        `found ${earlier.key} from an earlier run (granted ${new Date(earlier.createdAt).toISOString()})`,
+      );
+      const r = await container.get(RevokeAccess).execute(earlier.key);
+      const outcome = r.ok ? r.value.code : r.error.code;
+      print(`revoked ${earlier.key}: ${outcome}`);
+      revokedFromEarlierRun.push({ key: earlier.key, outcome });
+    }
 
     // 1. Grant: one code on the door, named after the grant key.
     const key = `example-${clock.now().toString(36)}`;
@@ -136,10 +169,8 @@ export async function runExample(options: ExampleOptions = {}): Promise<ExampleS
     const used = report.ok ? (report.value.sites[0]?.used ?? -1) : -1;
     print(`slots used: ${used}/${site.slotLimit}`);
 
-    // 5. Revoke: the code is deleted and the slot freed.
-    const revoked = await container.get(RevokeAccess).execute(key);
-    if (!revoked.ok) throw new Error(`revoke failed: ${revoked.error.code} — ${revoked.error.message}`);
-    print(`revoked ${key}: ${revoked.value.code}`);
+    // 5. Keep the grant: the next run finds it in the store and revokes it.
+    print(`kept ${key} in the grant store: run again to see it found and revoked`);
 
     return {
       target: sim ? 'simulator' : 'seam',
@@ -148,9 +179,11 @@ export async function runExample(options: ExampleOptions = {}): Promise<ExampleS
       pinLength: pin.length,
       unlock,
       slotsUsedWhileGranted: used,
-      revoked: revoked.value.code,
+      revokedFromEarlierRun,
+      kept: key,
     };
   } finally {
+    await store.close(); // PGlite flushes and releases its directory; a PostgreSQL pool ends
     await sim?.server.close();
   }
 }

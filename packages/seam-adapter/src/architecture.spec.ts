@@ -3,9 +3,9 @@ import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /**
- * Package direction (docs/ARCHITECTURE.md, "Packages and their rooms"): `salto-sim → core` and
- * `seam-adapter → core`, never the reverse, never sideways. Tests may cross (the adapter's
- * contract runs against the simulator server), so only shipped sources are checked.
+ * Package direction (docs/ARCHITECTURE.md, "Packages and their rooms"): `salto-sim → core`,
+ * `seam-adapter → core` and `postgres-store → core`, never the reverse, never sideways. Tests may
+ * cross (the adapter's contract runs against the simulator server), so only shipped sources are checked.
  */
 const packagesDir = resolve(import.meta.dirname, '../..');
 
@@ -28,6 +28,7 @@ describe('package direction', () => {
     core: [],
     'salto-sim': ['@keyslot/core'],
     'seam-adapter': ['@keyslot/core'],
+    'postgres-store': ['@keyslot/core'],
   };
 
   it.each(Object.entries(rules))('%s imports only %j of the keyslot packages', (pkg, allowed) => {

@@ -1,27 +1,42 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MemoryLogger, VirtualClock } from '@keyslot/core';
 import { describe, expect, it } from 'vitest';
 import { runExample } from '../examples/embed-keyslot.js';
 
 describe('examples/embed-keyslot.ts', () => {
-  it('runs the whole flow against the simulator server on 127.0.0.1 by default, printing no PIN', async () => {
-    const lines: string[] = [];
-    const logger = new MemoryLogger('debug');
-    const summary = await runExample({
-      env: {},
-      print: (l) => lines.push(l),
-      // One virtual clock for keyslot and the simulator: waiting for the PIN moves both.
-      clock: new VirtualClock(Date.UTC(2026, 2, 1), { autoAdvance: true }),
-      logger,
-    });
-    expect(summary).toMatchObject({
-      target: 'simulator',
-      unlock: 'unlocked',
-      slotsUsedWhileGranted: 1,
-      revoked: 'revoked',
-    });
-    expect(summary.pinLength).toBeGreaterThanOrEqual(6);
-    expect(lines[0]).toMatch(/^keyslot → simulator at http:\/\/127\.0\.0\.1:\d+$/);
-    expect(lines.join('\n')).not.toMatch(/\d{6,}/);
+  it('runs the whole flow against the simulator server on 127.0.0.1 by default, printing no PIN; a second run finds the first run’s grant in the PGlite directory and revokes it', async () => {
+    const grantsDir = mkdtempSync(join(tmpdir(), 'keyslot-example-'));
+    try {
+      const run = async (lines: string[], start: number) =>
+        runExample({
+          env: { KEYSLOT_GRANTS_DIR: join(grantsDir, 'grants') },
+          print: (l) => lines.push(l),
+          // One virtual clock for keyslot and the simulator: waiting for the PIN moves both.
+          clock: new VirtualClock(start, { autoAdvance: true }),
+          logger: new MemoryLogger('debug'),
+        });
+      const first: string[] = [];
+      const one = await run(first, Date.UTC(2026, 2, 1));
+      expect(one).toMatchObject({
+        target: 'simulator',
+        unlock: 'unlocked',
+        slotsUsedWhileGranted: 1,
+        revokedFromEarlierRun: [],
+      });
+      expect(one.pinLength).toBeGreaterThanOrEqual(6);
+      expect(first[0]).toMatch(/^keyslot → simulator at http:\/\/127\.0\.0\.1:\d+$/);
+      expect(first.join('\n')).not.toMatch(/\d{6,}/);
+
+      const second: string[] = [];
+      const two = await run(second, Date.UTC(2026, 2, 2)); // the next day: a new grant key
+      expect(two.revokedFromEarlierRun).toEqual([{ key: one.kept, outcome: 'revoked' }]);
+      expect(two.kept).not.toBe(one.kept);
+      expect(second.join('\n')).toContain(`found ${one.kept} from an earlier run`);
+    } finally {
+      rmSync(grantsDir, { recursive: true, force: true });
+    }
   });
 
   it('uses Seam when SEAM_API_KEY and SEAM_ENDPOINT are set (a bad endpoint fails at construction)', async () => {

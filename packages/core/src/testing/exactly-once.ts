@@ -33,6 +33,7 @@ import { silentLogger } from '../infrastructure/logging.js';
 import type { Clock } from '../ports/clock.js';
 import type { GrantStore } from '../ports/grant-store.js';
 import type { LockGateway } from '../ports/lock-gateway.js';
+import type { AppOp, ScenarioAppHost } from './process-app.js';
 
 /** One access code as the provider itself holds it (read without faults). */
 export interface ProviderCodeView {
@@ -258,6 +259,8 @@ export interface ScenarioStats {
   /** Late-landing mode: crashes whose sent calls were still in flight when the next instance started. */
   lateLandings: number;
   providerCalls: number;
+  /** Process mode: SIGKILLs the app received (a `crash_during` whose op finished first sends none). */
+  kills: number;
   /** Codes the provider refused at the limit during the run (a violation in a single-app scenario). */
   refusedAtLimit: number;
   /** Outcome codes the app saw, by use case. */
@@ -269,6 +272,7 @@ export const emptyStats = (): ScenarioStats => ({
   faultsInjected: 0,
   crashes: 0,
   lateLandings: 0,
+  kills: 0,
   providerCalls: 0,
   refusedAtLimit: 0,
   outcomes: {},
@@ -279,12 +283,15 @@ export function addStats(into: ScenarioStats, s: ScenarioStats): void {
   into.faultsInjected += s.faultsInjected;
   into.crashes += s.crashes;
   into.lateLandings += s.lateLandings;
+  into.kills += s.kills;
   into.providerCalls += s.providerCalls;
   into.refusedAtLimit += s.refusedAtLimit;
   for (const [k, v] of Object.entries(s.outcomes)) into.outcomes[k] = (into.outcomes[k] ?? 0) + v;
 }
 
 const never = <T>(): Promise<T> => new Promise<T>(() => {});
+/** A `guarded` run that recorded its outcome itself. */
+const SKIP = Symbol('recorded');
 
 /**
  * Port calls of a doomed app instance: the first `budget` go through, then everything hangs.
@@ -376,6 +383,15 @@ export interface ScenarioOptions {
    * right: reconcile repairs the duplicate and removes the refused code.
    */
   readonly lateLanding?: boolean;
+  /**
+   * Real crashes: the app is a child process (see `process-app.ts`), killed with SIGKILL for
+   * `crash` (between steps) and at the kill point of `crash_during`, then started again on the same
+   * database. Provider calls happen in the child, so the per-call observation becomes per-step;
+   * a killed request may still land after the next process started, so — as in `lateLanding` —
+   * transient duplicates and refusals give way to the exact final state, and the cap is checked at
+   * every step.
+   */
+  readonly processApp?: ScenarioAppHost;
 }
 
 export async function runExactlyOnceScenario(
@@ -384,7 +400,8 @@ export async function runExactlyOnceScenario(
   commands: readonly ScenarioCommand[],
   options: ScenarioOptions = {},
 ): Promise<ScenarioStats> {
-  const lateLanding = options.lateLanding === true;
+  const host = options.processApp;
+  const lateLanding = options.lateLanding === true || host !== undefined;
   /** Calls of crashed instances still in flight (late-landing mode). */
   const inFlight: Promise<void>[] = [];
   const stats = emptyStats();
@@ -448,14 +465,19 @@ export async function runExactlyOnceScenario(
   };
   const guarded = async (useCase: string, run: () => Promise<unknown>): Promise<void> => {
     try {
-      record(useCase, await run());
+      const r = await run();
+      if (r !== SKIP) record(useCase, r);
     } catch (e) {
       violations.push(`${useCase} threw: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     }
   };
 
-  const liveGrants = (now: number): Grant[] =>
-    store.all().filter((g) => g.siteId === fx.siteId && g.revokedAt === null && !windowEnded(g.window, now));
+  /** The stored grants: this process's store, or as the app process reads its database. */
+  const storedGrants = async (): Promise<readonly Grant[]> => (host ? host.grants() : store.all());
+  const liveGrants = async (now: number): Promise<Grant[]> =>
+    (await storedGrants()).filter(
+      (g) => g.siteId === fx.siteId && g.revokedAt === null && !windowEnded(g.window, now),
+    );
 
   const grantRequest = (c: ScenarioCommand & { t: 'grant' }) => {
     const now = fx.clock.now();
@@ -474,15 +496,36 @@ export async function runExactlyOnceScenario(
     };
   };
 
+  const appOp = (c: ScenarioCommand & { t: 'grant' | 'revoke' | 'reconcile' }): AppOp =>
+    c.t === 'grant'
+      ? { useCase: 'grant', input: grantRequest(c) }
+      : c.t === 'revoke'
+        ? { useCase: 'revoke', input: `g${c.key}` }
+        : { useCase: 'reconcile', input: fx.siteId };
+  /** Process mode: one use case in the app process; a kill there is a crash, not an outcome. */
+  const inProcess = async (
+    useCase: string,
+    op: AppOp,
+    kill?: { calls: number; phase: 'before' | 'after' },
+  ) => {
+    if (!host) throw new Error('no app process');
+    const r = await host.run(op, { now: fx.clock.now(), slotLimit: knownLimit }, kill);
+    if ('killed' in r) {
+      stats.kills++;
+      await host.start();
+    } else record(useCase, r.outcome);
+  };
   const runOp = (
     a: ReturnType<typeof compose>,
     c: ScenarioCommand & { t: 'grant' | 'revoke' | 'reconcile' },
   ) =>
-    c.t === 'grant'
-      ? guarded('grant', () => a.grant.execute(grantRequest(c)))
-      : c.t === 'revoke'
-        ? guarded('revoke', () => a.revoke.execute(`g${c.key}`))
-        : guarded('reconcile', () => a.reconcile.execute(fx.siteId));
+    host
+      ? guarded(c.t, async () => inProcess(c.t, appOp(c)).then(() => SKIP))
+      : c.t === 'grant'
+        ? guarded('grant', () => a.grant.execute(grantRequest(c)))
+        : c.t === 'revoke'
+          ? guarded('revoke', () => a.revoke.execute(`g${c.key}`))
+          : guarded('reconcile', () => a.reconcile.execute(fx.siteId));
 
   for (const c of commands) {
     stats.steps++;
@@ -493,15 +536,19 @@ export async function runExactlyOnceScenario(
       case 'reconcile':
         await runOp(app, c);
         break;
-      case 'unlock':
+      case 'unlock': {
+        const input = {
+          lockId: fx.lockIds[c.lock % fx.lockIds.length]!,
+          holder: `holder-${c.holder}`,
+          timeoutMs: 30_000,
+        };
         await guarded('unlock', () =>
-          app.unlock.execute({
-            lockId: fx.lockIds[c.lock % fx.lockIds.length]!,
-            holder: `holder-${c.holder}`,
-            timeoutMs: 30_000,
-          }),
+          host
+            ? inProcess('unlock', { useCase: 'unlock', input }).then(() => SKIP)
+            : app.unlock.execute(input),
         );
         break;
+      }
       case 'advance':
         await fx.advance(c.ms);
         break;
@@ -518,8 +565,7 @@ export async function runExactlyOnceScenario(
         // slot). A downgrade below that breaks grants for reasons no app can prevent.
         const view = fx.inspect();
         const now = fx.clock.now();
-        const committed = store
-          .all()
+        const committed = (await storedGrants())
           .filter((g) => g.siteId === fx.siteId && holdsPlannedSlots(g) && !windowEnded(g.window, now))
           .reduce((n, g) => n + g.lockIds.length, 0);
         const floor = Math.max(view.used, committed, 1);
@@ -532,10 +578,21 @@ export async function runExactlyOnceScenario(
       }
       case 'crash':
         stats.crashes++;
+        if (host) {
+          await host.kill();
+          stats.kills++;
+          await host.start();
+        }
         app = compose(null);
         break;
       case 'crash_during': {
         stats.crashes++;
+        if (host) {
+          await guarded(c.op.t, () =>
+            inProcess(c.op.t, appOp(c.op), { calls: c.calls, phase: c.phase }).then(() => SKIP),
+          );
+          break;
+        }
         const sw = new CrashSwitch(c.calls, c.phase);
         const doomed = compose(sw);
         await Promise.race([runOp(doomed, c.op), sw.trip]);
@@ -564,9 +621,17 @@ export async function runExactlyOnceScenario(
   let converged = false;
   for (let round = 0; round < 8 && !converged; round++) {
     await fx.advance(2 * 60_000);
-    const r = await app.reconcile.execute(fx.siteId);
+    let r: unknown;
+    if (host) {
+      const ran = await host.run(
+        { useCase: 'reconcile', input: fx.siteId },
+        { now: fx.clock.now(), slotLimit: knownLimit },
+      );
+      r = 'killed' in ran ? null : ran.outcome;
+    } else r = await app.reconcile.execute(fx.siteId);
     record('final reconcile', r);
-    converged = r.ok && r.value.converged && r.value.actions.length === 0;
+    const done = r as { ok?: boolean; value?: { converged?: boolean; actions?: readonly unknown[] } } | null;
+    converged = done?.ok === true && done.value?.converged === true && done.value.actions?.length === 0;
   }
   await fx.advance(10 * 60_000);
   observe('after quiescence');
@@ -576,7 +641,7 @@ export async function runExactlyOnceScenario(
   // The final state, from the provider's own records.
   const now = fx.clock.now();
   const view = fx.inspect();
-  const live = liveGrants(now);
+  const live = await liveGrants(now);
   const liveKeys = new Set(live.map((g) => g.key));
   let expectedHolding = 0;
   for (const g of live) {

@@ -2,3 +2,5 @@ export * from './apply-actions.js';
 export * from './arbitraries.js';
 export * from './exactly-once.js';
 export * from './gateway-contract.js';
+export * from './grant-store-contract.js';
+export * from './process-app.js';

@@ -9,7 +9,7 @@ import { type SimServer, startSimServer } from '@keyslot/salto-sim/server';
 import { providerView } from '@keyslot/salto-sim/testing';
 import { SeamLockGateway } from '../gateway.js';
 
-const API_KEY = 'seam_faults_test_key_1234';
+export const API_KEY = 'seam_faults_test_key_1234';
 const T0 = Date.UTC(2026, 2, 1);
 /** Simulator operations behind the routes the adapter calls. */
 export const FAULT_TARGETS = [
