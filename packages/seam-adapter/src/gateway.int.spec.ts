@@ -699,10 +699,12 @@ describe('access codes', () => {
   });
 
   it('a create that times out and is not found is outcome_unknown, still without a second create', async () => {
-    const { gateway, clock } = makeGateway({ requestTimeoutMs: 30 });
+    // The deadline is real time: 1 s (not 30 ms) so that on a loaded machine only the create — held
+    // 3 s — times out, never the lookup, whose retries would move the virtual clock past 500 ms.
+    const { gateway, clock } = makeGateway({ requestTimeoutMs: 1_000 });
     seam()
       .post('/access_codes/create')
-      .delay(300)
+      .delay(3_000)
       .reply(200, { access_code: accessCode('late'), ok: true })
       .post('/access_codes/list')
       .reply(200, { access_codes: [], pagination: page(null), ok: true });
