@@ -26,8 +26,10 @@ export const NOT_SUBSCRIBED_CODES: ReadonlySet<string> = new Set(NOT_SUBSCRIBED_
  * `device_not_found` → `lock_not_found`; `access_code_not_found`, `site_not_found` as is;
  * `invalid_input` with `data.reason: custom_pin_not_allowed` → `custom_pin_not_allowed`;
  * `access_codes_not_supported` / `remote_unlock_not_supported` → `capability_missing`;
- * 429 → `rate_limited` (+ `retryAfterMs`); 500/503 → `unavailable`; `reply_lost` → `outcome_unknown`;
- * other 400s → `invalid_input`; anything else → `provider_issue`.
+ * `rate_limit_exceeded` → `rate_limited` (+ `retryAfterMs`); `internal_server_error` /
+ * `service_unavailable` → `unavailable`; `reply_lost` → `outcome_unknown`; other `invalid_input`s →
+ * `invalid_input`; anything else → `provider_issue`. By the failure's type, never an HTTP status
+ * (the world has none; statuses are the server's, `server/failure-status.ts`).
  */
 export function toGatewayFailure(f: SimFailure): GatewayFailure {
   const code = ((): GatewayFailureCode => {

@@ -2,6 +2,7 @@
  * The Seam-compatible HTTP server of the Salto KS simulator.
  * `startSimServer({ world, apiKey })` → `{ url, close() }`; see the package README.
  */
+export { HTTP_STATUS_OF, httpStatusOf, type SimHttpStatus } from './failure-status.js';
 export { createRequestListener, type HttpMethod, type Route, type RouteContext } from './http.js';
 export {
   DEFAULT_SIM_LIMITS,

@@ -7,6 +7,7 @@ import type {
   SimResult,
   SiteView,
 } from '../world/types.js';
+import { httpStatusOf } from './failure-status.js';
 import type { Route, RouteContext } from './http.js';
 import { paginate } from './pagination.js';
 import { checkParams, type Params, type SchemaName } from './params.js';
@@ -36,7 +37,7 @@ export function failureReply(f: SimFailure): ErrorReply | { kind: 'drop' } {
   const headers: Record<string, string> = {};
   if (f.retryAfterMs !== undefined)
     headers['retry-after'] = String(Math.max(1, Math.ceil(f.retryAfterMs / 1000)));
-  return failure(f.status, f.type, f.message, {
+  return failure(httpStatusOf(f), f.type, f.message, {
     ...(f.data !== undefined ? { data: f.data } : {}),
     ...(Object.keys(headers).length ? { headers } : {}),
   });
@@ -138,7 +139,6 @@ function getDevice(
         ok: false,
         error: {
           type: 'device_not_found',
-          status: 404,
           message: `No device is named ${JSON.stringify(p.name)}. List devices to see their names.`,
           data: { name: p.name },
         },

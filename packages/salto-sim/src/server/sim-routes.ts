@@ -425,7 +425,6 @@ function snapshotRefused(f: SimFailure): ErrorReply | { kind: 'drop' } {
 function notFoundDevice(id: string) {
   return {
     type: 'device_not_found' as const,
-    status: 404 as const,
     message: `Device ${JSON.stringify(id)} was not found. List devices to get a current id.`,
     data: { device_id: id },
   };

@@ -1,6 +1,7 @@
 import { VirtualClock } from '@keyslot/core';
 import { describe, expect, it } from 'vitest';
 import { createDefaultWorld } from './default-world.js';
+import { failure } from './failure.test-helpers.js';
 import type { SimResult } from './types.js';
 import { SaltoKsWorld } from './world.js';
 
@@ -10,11 +11,6 @@ function value<T>(r: SimResult<T>): T {
   if (!r.ok) throw new Error(`expected ok, got ${r.error.type}: ${r.error.message}`);
   return r.value;
 }
-function failure<T>(r: SimResult<T>) {
-  if (r.ok) throw new Error('expected a failure, got ok');
-  return r.error;
-}
-
 function world(
   opts: { limit?: number; seed?: number; config?: ConstructorParameters<typeof SaltoKsWorld>[0] } = {},
 ) {

@@ -76,7 +76,6 @@ export function resolveWorldConfig(
       ok: false,
       error: {
         type: 'invalid_input',
-        status: 400,
         message: `Invalid simulator configuration: ${problems.join('; ')}. Fix these fields and create the world again.`,
         data: { problems },
       },

@@ -1,5 +1,6 @@
 import { VirtualClock } from '@keyslot/core';
 import { describe, expect, it } from 'vitest';
+import { failure } from './failure.test-helpers.js';
 import type { SimResult, WorldConfigInput } from './types.js';
 import { SaltoKsWorld } from './world.js';
 
@@ -12,11 +13,6 @@ function value<T>(r: SimResult<T>): T {
   if (!r.ok) throw new Error(`expected ok, got ${r.error.type}: ${r.error.message}`);
   return r.value;
 }
-function failure<T>(r: SimResult<T>) {
-  if (r.ok) throw new Error('expected a failure, got ok');
-  return r.error;
-}
-
 function world(opts: { limit?: number; config?: WorldConfigInput } = {}) {
   const w = new SaltoKsWorld({
     seed: 5,

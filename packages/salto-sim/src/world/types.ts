@@ -12,20 +12,21 @@ export type { HubLink } from '@keyslot/core';
 
 // ───────────────────────────── failures ─────────────────────────────
 
-/** HTTP status a Seam-compatible server should answer with for a failure. */
-export type SimHttpStatus = 400 | 404 | 409 | 429 | 500 | 503 | 504;
-
 /**
- * Seam `error.type` strings the world returns. Besides Seam's own names:
- * - `access_codes_not_supported` (400): the lock has no PIN pad (`capabilities.accessCodes` false).
+ * Why a world call failed. The names are Seam's `error.type` strings for the same situations
+ * (the world's records are close to Seam's objects); how a failure travels is not the world's
+ * business: the server answers it with the HTTP status of its table (`server/failure-status.ts`),
+ * the in-process gateway maps it to a core outcome (`gateway/map.ts`). Besides Seam's own names:
+ * - `access_codes_not_supported`: the lock has no PIN pad (`capabilities.accessCodes` false).
  *   Seam does not document its answer here; we refuse instead of creating a code that can never work.
- * - `remote_unlock_not_supported` / `remote_lock_not_supported` (400): the lock lacks the
+ * - `remote_unlock_not_supported` / `remote_lock_not_supported`: the lock lacks the
  *   remote-unlock capability (no Salto pass-through waiver, which covers lock and unlock).
- * - `rate_limit_exceeded` (429): per-device rate limit; `retryAfterMs` says when to retry.
- * - `reply_lost` (504): fault injection only; the change WAS applied (`committed: true`) but the
- *   caller never got the answer. An HTTP server should drop the connection or answer 504.
- * A caller-chosen PIN on a site without custom-PIN subscription is 400 `invalid_input` with
- * `data.reason === 'custom_pin_not_allowed'` (DESIGN §4 #2).
+ * - `rate_limit_exceeded`: per-device rate limit; `retryAfterMs` says when to retry.
+ * - `internal_server_error` / `service_unavailable`: an injected server-error fault (500 / 503).
+ * - `reply_lost`: fault injection only; the change WAS applied (`committed: true`) but the
+ *   caller never got the answer.
+ * A caller-chosen PIN on a site without custom-PIN subscription is `invalid_input` with
+ * `data.reason === 'custom_pin_not_allowed'` (docs/ARCHITECTURE.md, 'Custom PINs').
  */
 export type SimFailureType =
   | 'invalid_input'
@@ -46,12 +47,11 @@ export type SimFailureType =
 
 export interface SimFailure {
   readonly type: SimFailureType;
-  readonly status: SimHttpStatus;
   /** Says what happened, to what, and what to do. Never contains a PIN. */
   readonly message: string;
   /** Extra machine-readable detail, Seam's `error.data` (e.g. `{ device_id }`, `{ reason }`). */
   readonly data?: Readonly<Record<string, unknown>>;
-  /** For 429s: wait this long before trying again. */
+  /** For rate limits: wait this long before trying again. */
   readonly retryAfterMs?: number;
   /** True when the operation's change was applied despite the failure (fault `reply_lost`). */
   readonly committed?: boolean;

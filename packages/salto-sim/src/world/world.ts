@@ -136,14 +136,12 @@ const notFound = (
   dataKey: string,
 ): SimFailure => ({
   type,
-  status: 404,
   message: `${what} ${JSON.stringify(id)} was not found: it never existed or has been removed. List them again to get a current id.`,
   data: { [dataKey]: id },
 });
 
 const invalid = (field: string, message: string, extra: Record<string, unknown> = {}): SimFailure => ({
   type: 'invalid_input',
-  status: 400,
   message: `Invalid ${field}: ${message}.`,
   data: { field, ...extra },
 });
@@ -442,7 +440,6 @@ export class SaltoKsWorld {
       const retryAfterMs = calls[0]! + rl.windowMs - this.nowMs;
       return {
         type: 'rate_limit_exceeded',
-        status: 429,
         message: `Too many ${op} calls for device ${deviceId}: at most ${max} per ${rl.windowMs / 1000} s. Retry after ${Math.ceil(retryAfterMs / 1000)} s.`,
         data: { device_id: deviceId, operation: op },
         retryAfterMs,
@@ -469,7 +466,6 @@ export class SaltoKsWorld {
       const status = fault.spec.status ?? 503;
       return err({
         type: status === 500 ? 'internal_server_error' : 'service_unavailable',
-        status,
         message: `Injected fault: ${op} failed with ${status} before doing anything. It is safe to try again.`,
         data: { fault_id: fault.faultId },
       });
@@ -477,7 +473,6 @@ export class SaltoKsWorld {
     if (fault?.spec.kind === 'rate_limited') {
       return err({
         type: 'rate_limit_exceeded',
-        status: 429,
         message: `Injected fault: ${op} was rate limited. Retry after ${fault.spec.retryAfterMs ?? 1000} ms.`,
         data: { fault_id: fault.faultId },
         retryAfterMs: fault.spec.retryAfterMs ?? 1000,
@@ -487,7 +482,6 @@ export class SaltoKsWorld {
     if (fault?.spec.kind === 'reply_lost') {
       return err({
         type: 'reply_lost',
-        status: 504,
         message: `Injected fault: the reply to ${op} was lost${result.ok ? ' after the change was applied' : ''}. Look the state up before repeating the call.`,
         data: { fault_id: fault.faultId },
         committed: result.ok && isMutation(op),
@@ -1019,7 +1013,6 @@ export class SaltoKsWorld {
       if (site.pins.has(params.code))
         return err({
           type: 'duplicate_access_code',
-          status: 409,
           message: `That PIN is already used by another live code of site ${site.siteId}; choose another or omit "code".`,
           data: { device_id: lock.deviceId },
         });
@@ -1027,7 +1020,6 @@ export class SaltoKsWorld {
     if (!lock.capabilities.accessCodes)
       return err({
         type: 'access_codes_not_supported',
-        status: 400,
         message: `Device ${lock.deviceId} (${lock.name}) has no PIN pad, so it cannot take access codes. Use a lock with a keypad.`,
         data: { device_id: lock.deviceId },
       });
@@ -1131,7 +1123,6 @@ export class SaltoKsWorld {
         return err(notFound('device_not_found', 'Device', params.deviceId, 'device_id'));
       return err({
         type: 'access_code_not_found',
-        status: 404,
         message: `Access code ${id} is not on device ${params.deviceId}: give the code's own device_id or leave it out (a code cannot move to another lock; create a new one there).`,
         data: { device_id: params.deviceId, access_code_id: id },
       });
@@ -1207,7 +1198,6 @@ export class SaltoKsWorld {
       if (pinChanged && site.pins.has(params.code))
         return err({
           type: 'duplicate_access_code',
-          status: 409,
           message: `That PIN is already used by another live code of site ${site.siteId}; choose another or omit "code".`,
           data: { device_id: lock.deviceId },
         });
@@ -1274,7 +1264,6 @@ export class SaltoKsWorld {
     if (!lock.capabilities.accessCodes)
       return err({
         type: 'access_codes_not_supported',
-        status: 400,
         message: `Device ${deviceId} (${lock.name}) has no PIN pad, so no PIN can be typed on it.`,
         data: { device_id: deviceId },
       });
@@ -1365,7 +1354,6 @@ export class SaltoKsWorld {
     if (!lock.capabilities.remoteUnlock)
       return err({
         type: unlock ? 'remote_unlock_not_supported' : 'remote_lock_not_supported',
-        status: 400,
         message: `Device ${deviceId} (${lock.name}) cannot be ${unlock ? 'unlocked' : 'locked'} remotely: its site has no Salto pass-through waiver. Ask Seam/Salto to enable remote lock and unlock.`,
         data: { device_id: deviceId },
       });
