@@ -1,6 +1,6 @@
 import type { Result } from '@keyslot/core';
 import { type ErrorReply, failure } from './reply.js';
-import { failureReply } from './seam-routes.js';
+import { failureReply } from './routes/seam-common.js';
 import { iso } from './seam-views.js';
 import type { ConnectWebviewRecord, SimState } from './sim-state.js';
 

@@ -4,7 +4,7 @@ import type { SimEvent } from '../world/types.js';
 import type { SaltoKsWorld } from '../world/world.js';
 import { createRequestListener, type HttpOptions, type Route } from './http.js';
 import { resolveLimits, type SimLimits } from './limits.js';
-import { seamRoutes } from './seam-routes.js';
+import { seamRoutes } from './routes/seam.js';
 import { type BackgroundErrorHandler, SimState } from './sim-state.js';
 import type { DeliveryOptions } from './webhooks.js';
 
@@ -103,7 +103,7 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
           prefix: '/_sim/connect_webviews/view',
           load: async () => (await import('./console/webview-page.js')).webviewPageRoutes(state),
         },
-        { prefix: '/_sim/', load: async () => (await import('./sim-routes.js')).simRoutes(state) },
+        { prefix: '/_sim/', load: async () => (await import('./routes/sim.js')).simRoutes(state) },
       ],
     }),
   );

@@ -2,8 +2,9 @@ import { err, ok } from '@keyslot/core/domain';
 import type { Clock } from '@keyslot/core/ports';
 import { z } from 'zod/v4';
 import { issueList, jsonRecord, PARSE_OPTIONS } from './schema-issues.js';
+import { isTimeZone } from './topology.js';
 import type { RateLimitedOperation, SimEventType, SimFailure, SimOperation, SimResult } from './types.js';
-import { isTimeZone, SaltoKsWorld, type WorldSnapshot } from './world.js';
+import { SaltoKsWorld, type WorldSnapshot } from './world.js';
 
 /**
  * The whole shape of a world snapshot (`SaltoKsWorld.toJSON`), for snapshots that come from
@@ -404,7 +405,6 @@ function snapshotFailure(problems: readonly Problem[]): SimFailure {
   const more = lines.length > LISTED ? ` (and ${lines.length - LISTED} more)` : '';
   return {
     type: 'invalid_input',
-    status: 400,
     message: `Invalid snapshot: ${shown}${more}. Send a snapshot saved with GET /_sim/snapshot (SaltoKsWorld.toJSON), unchanged or edited within these rules; nothing was restored.`,
     data: { problems: problems.map((p) => ({ path: p.path.map(String), message: p.message })) },
   };
