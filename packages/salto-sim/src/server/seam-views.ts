@@ -21,6 +21,7 @@ import type {
   SiteRecord,
   SiteSlotCount,
 } from '../world/types.js';
+import { batteryStatus } from '../world/views.js';
 
 /** The simulator's one Seam workspace. */
 export const SIM_WORKSPACE_ID = '5a170000-0000-4000-8000-00000000c0de';
@@ -44,9 +45,6 @@ export function iso(ms: number): string {
 export type Json = Record<string, unknown>;
 
 // ───────────── devices ─────────────
-
-const batteryStatus = (level: number): 'critical' | 'low' | 'good' | 'full' =>
-  level >= 0.9 ? 'full' : level >= 0.5 ? 'good' : level >= 0.2 ? 'low' : 'critical';
 
 /** Salto's own battery word (`salto_ks_metadata.battery_level`); Seam's docs show `fresh`. */
 const saltoBatteryWord = (level: number): string =>

@@ -1,5 +1,5 @@
 /**
- * A fast-check model of the simulator (DESIGN §4): a tiny model tracks which ongoing codes hold a
+ * A fast-check model of the simulator (docs/ARCHITECTURE.md, 'The simulator's determinism'): a tiny model tracks which ongoing codes hold a
  * slot, the limit, hub links and modes; every command acts on a real `SaltoKsSimulator` (virtual
  * clock), updates the model and then checks {@link checkInvariants}. Each command has a
  * `toString()`, so a failing run prints the seed and the shrunk command list.

@@ -2,6 +2,7 @@ import { err, ok } from '@keyslot/core/domain';
 import { chance } from '@keyslot/core/infrastructure';
 import { invalid } from './failures.js';
 import type { Faults } from './faults.js';
+import { hubOfflineAttemptError, privacyModeAttemptError, weakLinkAttemptError } from './issues.js';
 import { isRefused } from './ledger.js';
 import type { Runtime } from './runtime.js';
 import type { AttemptError, AttemptState, CodeState, LockState, WorldState } from './state.js';
@@ -158,10 +159,7 @@ export class Door {
     // Privacy mode refuses opening the door, not locking it.
     let error = a.doomed ?? (unlock ? unlockBlocker(lock) : offlineBlocker(lock));
     if (!error && lock.hubLink === 'weak' && chance(s.rng, s.config.weakLink.failureProbability))
-      error = {
-        type: 'uncategorized_error',
-        message: `Lock ${lock.deviceId} (${lock.name}) did not confirm the ${unlock ? 'unlock' : 'lock'}: its link to the IQ hub is weak. Try again or check the hub's placement.`,
-      };
+      error = weakLinkAttemptError(lock, unlock);
     const now = s.nowMs;
     a.completedAt = now;
     a.doomed = null;
@@ -212,22 +210,11 @@ export class Door {
   }
 }
 
-function offlineBlocker(lock: LockState): AttemptError | null {
-  return lock.hubLink === 'offline'
-    ? {
-        type: 'hub_disconnected',
-        message: `Lock ${lock.deviceId} (${lock.name}) could not be reached: its IQ hub is offline. Check the hub's power and network.`,
-      }
-    : null;
-}
+/** Why a remote action on `lock` fails at once: its hub is offline. */
+const offlineBlocker = (lock: LockState): AttemptError | null =>
+  lock.hubLink === 'offline' ? hubOfflineAttemptError(lock) : null;
 
+/** Why a remote unlock fails at once: the hub is offline, or privacy mode refuses it. */
 function unlockBlocker(lock: LockState): AttemptError | null {
-  const offline = offlineBlocker(lock);
-  if (offline) return offline;
-  if (lock.privacyMode)
-    return {
-      type: 'salto_ks_privacy_mode',
-      message: `Lock ${lock.deviceId} (${lock.name}) is in privacy mode and refuses remote unlocks until it is turned off.`,
-    };
-  return null;
+  return offlineBlocker(lock) ?? (lock.privacyMode ? privacyModeAttemptError(lock) : null);
 }

@@ -1,6 +1,6 @@
-import { ALMOST_REACHED_RATIO, type Instant } from '@keyslot/core/domain';
+import { ALMOST_REACHED_RATIO } from '@keyslot/core/domain';
+import { notSubscribedIssue } from './issues.js';
 import type { CodeState, SiteState, WorldState } from './state.js';
-import type { SimIssue } from './types.js';
 
 /**
  * Whether a loaded code was refused a slot (the site was at its limit when it loaded, or the limit
@@ -39,7 +39,7 @@ export class SlotLedger {
       this.refresh(site);
       return true;
     }
-    code.errors.push(this.notSubscribedIssue(this.s.nowMs));
+    code.errors.push(notSubscribedIssue(this.s.config.notSubscribedErrorCode, this.s.nowMs));
     return false;
   }
 
@@ -80,20 +80,11 @@ export class SlotLedger {
         const c = holders[i]!;
         c.holdsSlot = false;
         site.used--;
-        c.errors.push(this.notSubscribedIssue(t));
+        c.errors.push(notSubscribedIssue(this.s.config.notSubscribedErrorCode, t));
         if (c.status === 'setting') c.status = 'unset';
       }
     }
     this.refresh(site);
-  }
-
-  private notSubscribedIssue(t: Instant): SimIssue {
-    return {
-      code: this.s.config.notSubscribedErrorCode,
-      message:
-        'The Salto KS site user behind this code is not subscribed: the site reached its user-slot limit. Delete this code, free a slot, or raise the site limit, then create it again.',
-      createdAt: t,
-    };
   }
 
   private refresh(site: SiteState): void {

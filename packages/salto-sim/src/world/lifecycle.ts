@@ -1,13 +1,19 @@
 import { chance, randomDigits } from '@keyslot/core/infrastructure';
 import type { QueuedTransition } from './heap.js';
+import {
+  DELAY_IN_REMOVING,
+  DELAY_IN_SETTING,
+  delayInRemovingIssue,
+  delayInSettingIssue,
+  noFreePinIssue,
+} from './issues.js';
 import { isRefused, type SlotLedger } from './ledger.js';
 import type { Runtime } from './runtime.js';
 import type { CodeState, LockState, SiteState, WorldState } from './state.js';
 
 /** Drops the `delay_in_setting_on_device` warning (a new array, as before; none to drop is the common case). */
 function dropDelayWarning(code: CodeState): void {
-  if (code.warnings.length > 0)
-    code.warnings = code.warnings.filter((w) => w.code !== 'delay_in_setting_on_device');
+  if (code.warnings.length > 0) code.warnings = code.warnings.filter((w) => w.code !== DELAY_IN_SETTING);
 }
 
 /**
@@ -160,11 +166,7 @@ export class Lifecycle {
     let pin = randomDigits(rng, site.pinLength);
     for (let i = 0; taken.has(pin) && i < 10_000; i++) pin = randomDigits(rng, site.pinLength);
     if (taken.has(pin)) {
-      code.errors.push({
-        code: 'failed_to_set_on_device',
-        message: `Salto could not generate a free ${site.pinLength}-digit PIN on site ${site.siteId}; delete unused codes.`,
-        createdAt: this.s.nowMs,
-      });
+      code.errors.push(noFreePinIssue(site, this.s.nowMs));
       return;
     }
     code.code = pin;
@@ -178,15 +180,11 @@ export class Lifecycle {
     if (code.status === 'removing' || !code.holdsSlot || code.onDevice) return;
     if (lock.hubLink === 'offline') {
       lock.parked.push({ kind: 'program', codeId: code.accessCodeId });
-      this.delayWarning(
-        code,
-        lock,
-        `The lock's IQ hub is offline; the code is programmed once it reconnects.`,
-      );
+      this.delayWarning(code, lock, 'offline');
       return;
     }
     if (lock.hubLink === 'weak' && chance(s.rng, s.config.weakLink.failureProbability)) {
-      this.delayWarning(code, lock, `The lock's link to its IQ hub is weak; programming is being retried.`);
+      this.delayWarning(code, lock, 'weak');
       this.rt.schedule(
         t + Math.max(1, this.rt.draw(s.config.timings.programmingMs, this.rt.hubFactor(lock))),
         'program',
@@ -210,9 +208,9 @@ export class Lifecycle {
     }
   }
 
-  private delayWarning(code: CodeState, lock: LockState, message: string): void {
-    if (code.warnings.some((w) => w.code === 'delay_in_setting_on_device')) return;
-    code.warnings.push({ code: 'delay_in_setting_on_device', message, createdAt: this.s.nowMs });
+  private delayWarning(code: CodeState, lock: LockState, why: 'offline' | 'weak'): void {
+    if (code.warnings.some((w) => w.code === DELAY_IN_SETTING)) return;
+    code.warnings.push(delayInSettingIssue(why, this.s.nowMs));
     this.rt.emit('access_code.delay_in_setting_on_device', lock.connectedAccountId, {
       deviceId: lock.deviceId,
       accessCodeId: code.accessCodeId,
@@ -227,12 +225,8 @@ export class Lifecycle {
     if (code.onDevice) {
       if (lock.hubLink === 'offline') {
         lock.parked.push({ kind: 'remove', codeId: code.accessCodeId });
-        if (!code.warnings.some((w) => w.code === 'delay_in_removing_from_device')) {
-          code.warnings.push({
-            code: 'delay_in_removing_from_device',
-            message: `The lock's IQ hub is offline; the code is removed once it reconnects.`,
-            createdAt: t,
-          });
+        if (!code.warnings.some((w) => w.code === DELAY_IN_REMOVING)) {
+          code.warnings.push(delayInRemovingIssue(t));
           this.rt.emit('access_code.delay_in_removing_from_device', lock.connectedAccountId, {
             deviceId: lock.deviceId,
             accessCodeId: code.accessCodeId,

@@ -1,5 +1,5 @@
 /**
- * Model-based tests of the simulator (DESIGN §4, issue item 7). The model, its commands and the
+ * Model-based tests of the simulator (docs/ARCHITECTURE.md, 'The simulator's determinism'). The model, its commands and the
  * invariants checked after every command live in `../testing/model.ts` (published as
  * `@keyslot/salto-sim/testing`, also used by the benchmarks). A failing run prints the seed and
  * the shrunk command list (each command has a toString).

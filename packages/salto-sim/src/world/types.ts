@@ -26,8 +26,9 @@ export * from './config-types.js';
  * - `internal_server_error` / `service_unavailable`: an injected server-error fault (500 / 503).
  * - `reply_lost`: fault injection only; the change WAS applied (`committed: true`) but the
  *   caller never got the answer.
- * A caller-chosen PIN on a site without custom-PIN subscription is `invalid_input` with
- * `data.reason === 'custom_pin_not_allowed'` (docs/ARCHITECTURE.md, 'Custom PINs').
+ * A caller-chosen PIN on a site without custom-PIN subscription (Salto generates every PIN
+ * unless the site pays for custom PINs) is `invalid_input` with
+ * `data.reason === 'custom_pin_not_allowed'`.
  */
 export type SimFailureType =
   | 'invalid_input'

@@ -1,11 +1,10 @@
+import { accountIssues, deviceIssues } from './issues.js';
 import type { AttemptState, CodeState, LockState, Mutable, SiteState } from './state.js';
 import type {
   AccessCodeRecord,
-  AccountIssue,
   ActionAttemptRecord,
   ConnectedAccountRecord,
   ConnectedAccountView,
-  DeviceIssue,
   DeviceView,
   SimIssue,
   SiteSlotCount,
@@ -53,71 +52,13 @@ export function accountView(
     subscribedSiteUserCount: s.used,
     siteUserSubscriptionLimit: s.slotLimit,
   });
-  const errors: AccountIssue[] = [];
-  const warnings: AccountIssue[] = [];
-  const full = sites.filter((s) => s.limitReachedSince !== null);
-  if (full.length > 0)
-    errors.push({
-      code: 'salto_ks_subscription_limit_exceeded',
-      message: `Salto KS subscription limit reached on ${full.map((s) => s.siteName).join(', ')}: new access codes cannot be subscribed. Delete codes or raise the site's user limit.`,
-      createdAt: Math.min(...full.map((s) => s.limitReachedSince!)),
-      sites: full.map(count),
-    });
-  const almost = sites.filter((s) => s.almostReachedSince !== null);
-  if (almost.length > 0)
-    warnings.push({
-      code: 'salto_ks_subscription_limit_almost_reached',
-      message: `Salto KS sites above 80 % of their user limit: ${almost.map((s) => s.siteName).join(', ')}.`,
-      createdAt: Math.min(...almost.map((s) => s.almostReachedSince!)),
-      sites: almost.map(count),
-    });
+  const { errors, warnings } = accountIssues(sites, count);
   return { ...a, errors, warnings };
 }
 
 export function deviceView(sites: ReadonlyMap<string, SiteState>, l: LockState): DeviceView {
   const site = sites.get(l.siteId)!;
-  const errors: DeviceIssue[] = [];
-  const warnings: SimIssue[] = [];
-  if (l.hubLink === 'offline')
-    errors.push({
-      code: 'hub_disconnected',
-      message: `The IQ hub of ${l.name} is offline: remote unlock and code changes wait until it reconnects.`,
-      createdAt: l.hubLinkSince,
-      isDeviceError: true,
-      isConnectedAccountError: false,
-    });
-  if (site.limitReachedSince !== null)
-    errors.push({
-      code: 'salto_ks_subscription_limit_exceeded',
-      message: `Site ${site.siteName} reached its Salto KS user limit (${site.slotLimit}): new access codes cannot be subscribed.`,
-      createdAt: site.limitReachedSince,
-      isDeviceError: false,
-      isConnectedAccountError: true,
-    });
-  if (l.hubLink === 'weak')
-    warnings.push({
-      code: 'device_has_flaky_connection',
-      message: `${l.name} has a weak link to its IQ hub: operations are slow and may fail.`,
-      createdAt: l.hubLinkSince,
-    });
-  if (l.privacyMode)
-    warnings.push({
-      code: 'salto_ks_privacy_mode',
-      message: `${l.name} is in privacy mode: access codes and remote unlocks will not open the door.`,
-      createdAt: l.privacyModeSince,
-    });
-  if (l.officeMode)
-    warnings.push({
-      code: 'salto_ks_office_mode',
-      message: `${l.name} is in office mode: access codes will not unlock the door (it is already free).`,
-      createdAt: l.officeModeSince,
-    });
-  if (site.almostReachedSince !== null)
-    warnings.push({
-      code: 'salto_ks_subscription_limit_almost_reached',
-      message: `Site ${site.siteName} is above 80 % of its Salto KS user limit.`,
-      createdAt: site.almostReachedSince,
-    });
+  const { errors, warnings } = deviceIssues(site, l);
   return {
     deviceId: l.deviceId,
     siteId: l.siteId,

@@ -1,5 +1,5 @@
 import { z } from 'zod/v4';
-import type { DeviceView, SimOperation, SimResult, SiteView } from '../../world/types.js';
+import type { DeviceView, SimResult, SiteView } from '../../world/types.js';
 import type { RouteContext } from '../http.js';
 import { type Reply, success } from '../reply.js';
 import { deviceJson, iso, type Json } from '../seam-views.js';
