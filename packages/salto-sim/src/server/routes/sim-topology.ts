@@ -1,11 +1,10 @@
 import { z } from 'zod/v4';
 import { completeConnectWebview } from '../connect-webviews.js';
 import type { Route } from '../http.js';
-import { failure, success } from '../reply.js';
+import { success } from '../reply.js';
 import { iso } from '../seam-views.js';
 import type { SimState } from '../sim-state.js';
 import { bool, num, uuid } from '../validation.js';
-import { failureReply } from './seam-common.js';
 import { deviceJsonOf, done, handler, hubLink, siteJson } from './sim-common.js';
 
 /** `/_sim/*` routes that build the world (sites, hubs, locks) and complete Connect Webviews. */
