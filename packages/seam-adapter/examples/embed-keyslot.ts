@@ -9,8 +9,12 @@
  *
  * By default it starts the Salto KS simulator's Seam-compatible server on 127.0.0.1 (ephemeral
  * port) and talks to it over HTTP, so it runs offline. With SEAM_API_KEY and SEAM_ENDPOINT set it
- * talks to that endpoint instead (Seam itself, or a simulator started with `pnpm start`);
- * KEYSLOT_SITE_SLOT_LIMIT gives the slot limit Seam does not report below 80 %.
+ * talks to that endpoint instead: Seam itself, or a simulator started with `pnpm start`.
+ *
+ * Seam reports a Salto KS site's user-slot limit only while the site is above 80 % of it, so the
+ * app tells the adapter the limits it knows (`siteSlotLimits`; your app keeps them with each
+ * customer's Salto plan). Here: against a keyslot simulator they are read from its control API
+ * (`GET /_sim/sites/list`); against Seam, KEYSLOT_SITE_SLOT_LIMIT gives one limit for every site.
  *
  *   pnpm build && pnpm --filter @keyslot/seam-adapter example
  */
@@ -88,7 +92,25 @@ async function startSimulator(clock: Clock) {
   must(world.addLock({ hubId: hub.hubId, name: 'FRONT DOOR', lockType: 'wall_reader_pin' }), 'lock');
   const apiKey = 'seam_keyslot_example_key';
   const server = await startSimServer({ world, apiKey });
-  return { server, apiKey, slotLimit: site.slotLimit };
+  return { server, apiKey, slotLimits: { [site.siteId]: site.slotLimit } };
+}
+
+/**
+ * The real slot limits of a keyslot simulator's sites (its control API; Seam has no such route).
+ * Only asked of a simulator on this machine; anything else answers null.
+ */
+async function simulatorSlotLimits(endpoint: string, apiKey: string): Promise<Record<string, number> | null> {
+  if (!/^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\/?$/.test(endpoint)) return null;
+  try {
+    const res = await fetch(`${endpoint.replace(/\/$/, '')}/_sim/sites/list`, {
+      headers: { authorization: `Bearer ${apiKey}` },
+    });
+    if (!res.ok) return null;
+    const body = (await res.json()) as { sites?: { site_id: string; slot_limit: number }[] };
+    return body.sites ? Object.fromEntries(body.sites.map((x) => [x.site_id, x.slot_limit])) : null;
+  } catch {
+    return null;
+  }
 }
 
 export async function runExample(options: ExampleOptions = {}): Promise<ExampleSummary> {
@@ -99,33 +121,48 @@ export async function runExample(options: ExampleOptions = {}): Promise<ExampleS
   const sim = useSeam ? null : await startSimulator(clock);
   const store = options.store ?? storeFromEnv(env);
   try {
-    const limit = sim ? sim.slotLimit : Number(env['KEYSLOT_SITE_SLOT_LIMIT'] ?? Number.NaN);
+    // KEYSLOT_SITE_SLOT_LIMIT (read by seamOptionsFromEnv) is the default limit against Seam.
     const adapterOptions: SeamAdapterOptions = sim
-      ? { apiKey: sim.apiKey, endpoint: sim.server.url }
+      ? { apiKey: sim.apiKey, endpoint: sim.server.url, siteSlotLimits: sim.slotLimits }
       : seamOptionsFromEnv(env);
+    const known = sim
+      ? null
+      : await simulatorSlotLimits(adapterOptions.endpoint ?? '', adapterOptions.apiKey);
     const container = createKeyslotContainer({
-      gateway: seamAdapterModule({
-        ...adapterOptions,
-        ...(Number.isInteger(limit) ? { defaultSiteSlotLimit: limit } : {}),
-      }),
+      gateway: seamAdapterModule({ ...adapterOptions, ...(known ? { siteSlotLimits: known } : {}) }),
       store,
       clock,
       logger: options.logger ?? createConsoleLogger('warn'),
     });
-    print(`keyslot → ${sim ? `simulator at ${sim.server.url}` : `Seam at ${adapterOptions.endpoint}`}`);
-
-    // Pick a site and a door that can take PINs and open remotely.
-    const seam = container.get(SEAM_LOCK_GATEWAY);
-    const site = must(await seam.listSites(), 'listSites')[0];
-    if (!site)
-      throw new Error('No Salto KS site in this Seam workspace: connect one with a Connect Webview.');
-    const locks = must(await seam.listLocks(site.id), 'listLocks');
-    const door = locks.find(
-      (l: Lock) => l.capabilities.accessCodes && l.capabilities.remoteUnlock && l.hubLink === 'good',
+    print(
+      `keyslot → ${sim ? `simulator at ${sim.server.url}` : known ? `keyslot simulator at ${adapterOptions.endpoint}` : `Seam at ${adapterOptions.endpoint}`}`,
     );
-    if (!door)
-      throw new Error(`No lock of site ${site.name} takes PINs and unlocks remotely with a good hub link.`);
-    print(`site "${site.name}" (${site.timeZone}, ${site.slotLimit} slots); door "${door.name}"`);
+
+    // Every site with its slot usage; then a site and a door that can take PINs and open remotely.
+    const seam = container.get(SEAM_LOCK_GATEWAY);
+    const sites = must(await seam.listSites(), 'listSites');
+    if (sites.length === 0)
+      throw new Error('No Salto KS site in this Seam workspace: connect one with a Connect Webview.');
+    const report = container.get(ReportSlotUsage);
+    for (const s of sites) {
+      const usage = await report.execute(s.id);
+      const u = usage.ok ? usage.value.sites[0] : undefined;
+      print(
+        `site "${s.name}" (${s.timeZone}): ${u ? `${u.used}/${u.limit}` : `?/${s.slotLimit}`} slots used`,
+      );
+    }
+    let site = sites[0]!;
+    let door: Lock | undefined;
+    for (const s of sites) {
+      const locks = must(await seam.listLocks(s.id), 'listLocks');
+      door = locks.find(
+        (l: Lock) => l.capabilities.accessCodes && l.capabilities.remoteUnlock && l.hubLink === 'good',
+      );
+      site = s;
+      if (door) break;
+    }
+    if (!door) throw new Error('No lock takes PINs and unlocks remotely with a good hub link.');
+    print(`door "${door.name}" at "${site.name}" (limit ${site.slotLimit})`);
 
     // 0. Grants survive restarts: revoke what an earlier run of this example kept.
     const revokedFromEarlierRun: { key: string; outcome: string }[] = [];
@@ -165,8 +202,8 @@ export async function runExample(options: ExampleOptions = {}): Promise<ExampleS
     print(`remote unlock: ${unlock}`);
 
     // 4. Slot usage while the grant holds its slot.
-    const report = await container.get(ReportSlotUsage).execute(site.id);
-    const used = report.ok ? (report.value.sites[0]?.used ?? -1) : -1;
+    const during = await report.execute(site.id);
+    const used = during.ok ? (during.value.sites[0]?.used ?? -1) : -1;
     print(`slots used: ${used}/${site.slotLimit}`);
 
     // 5. Keep the grant: the next run finds it in the store and revokes it.
@@ -188,7 +225,7 @@ export async function runExample(options: ExampleOptions = {}): Promise<ExampleS
   }
 }
 
-// Run directly: node examples/dist/examples/embed-keyslot.js
+// Run directly (after `pnpm build`): pnpm --filter @keyslot/seam-adapter example, or node examples/dist/embed-keyslot.js
 if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
   runExample().catch((e: unknown) => {
     console.error(e instanceof Error ? e.message : e);

@@ -84,4 +84,18 @@ describe('adapter configuration', () => {
     expect(JSON.stringify(g)).not.toContain(KEY);
     expect(JSON.stringify(g.options)).not.toContain(KEY);
   });
+
+  it('KEYSLOT_SITE_SLOT_LIMIT is the default slot limit (an explicit option wins; a bad value names the variable)', () => {
+    expect(
+      seamOptionsFromEnv({ SEAM_API_KEY: KEY, KEYSLOT_SITE_SLOT_LIMIT: '25' }).defaultSiteSlotLimit,
+    ).toBe(25);
+    expect(
+      seamOptionsFromEnv({ SEAM_API_KEY: KEY, KEYSLOT_SITE_SLOT_LIMIT: '25' }, { defaultSiteSlotLimit: 7 })
+        .defaultSiteSlotLimit,
+    ).toBe(7);
+    expect(seamOptionsFromEnv({ SEAM_API_KEY: KEY }).defaultSiteSlotLimit).toBeUndefined();
+    expect(() => seamOptionsFromEnv({ SEAM_API_KEY: KEY, KEYSLOT_SITE_SLOT_LIMIT: 'ten' })).toThrow(
+      /KEYSLOT_SITE_SLOT_LIMIT: must be a whole number/,
+    );
+  });
 });

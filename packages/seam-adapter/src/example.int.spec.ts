@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MemoryLogger, VirtualClock } from '@keyslot/core';
+import { MemoryLogger, SystemClock, VirtualClock } from '@keyslot/core';
+import { createDefaultWorld } from '@keyslot/salto-sim';
+import { startSimServer } from '@keyslot/salto-sim/server';
 import { describe, expect, it } from 'vitest';
 import { runExample } from '../examples/embed-keyslot.js';
 
@@ -43,5 +45,30 @@ describe('examples/embed-keyslot.ts', () => {
     await expect(
       runExample({ env: { SEAM_API_KEY: 'seam_x_1234', SEAM_ENDPOINT: 'not a url' }, print: () => {} }),
     ).rejects.toThrow(/endpoint: must be an absolute http\(s\) URL/);
+  });
+
+  it('runs as documented against `pnpm start` (the default world over SEAM_ENDPOINT) and shows its real limits', async () => {
+    // What `pnpm start` serves, with short Salto delays so the real clock moves the flow quickly.
+    const fast = [20, 60] as const;
+    const { world } = createDefaultWorld({
+      seed: 42,
+      clock: new SystemClock(),
+      config: { timings: { pinAssignmentMs: fast, programmingMs: fast, removalMs: fast, unlockMs: fast } },
+    });
+    const key = 'seam_keyslot_sim_local_key';
+    const server = await startSimServer({ world, apiKey: key, port: 0 });
+    try {
+      const lines: string[] = [];
+      const summary = await runExample({
+        env: { SEAM_API_KEY: key, SEAM_ENDPOINT: server.url },
+        print: (l) => lines.push(l),
+      });
+      expect(lines).toContain(`keyslot → keyslot simulator at ${server.url}`);
+      expect(lines).toContain('site "Harbour Office" (Europe/London): 0/3 slots used');
+      expect(lines).toContain('site "Casa Sol Apartments" (Europe/Madrid): 0/10 slots used');
+      expect(summary).toMatchObject({ unlock: 'unlocked', slotsUsedWhileGranted: 1, revoked: 'revoked' });
+    } finally {
+      await server.close();
+    }
   });
 });

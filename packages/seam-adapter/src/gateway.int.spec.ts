@@ -315,13 +315,104 @@ describe('reading locks and sites', () => {
     const r = await gateway.listSites();
     expect(r).toMatchObject({
       ok: false,
-      error: { code: 'provider_issue', providerCode: 'slot_limit_unknown' },
+      error: { code: 'not_configured', providerCode: 'slot_limit_unknown' },
     });
-    expect(!r.ok && r.error.message).toContain('siteSlotLimits');
+    // A configuration outcome: it names every knob, and never suggests trying again.
+    const message = r.ok ? '' : r.error.message;
+    for (const knob of [
+      'siteSlotLimits',
+      'slotLimitFor',
+      'defaultSiteSlotLimit',
+      'KEYSLOT_SITE_SLOT_LIMIT',
+    ]) {
+      expect(message).toContain(knob);
+    }
+    expect(message).toContain('Retrying will not help.');
+    expect(message).not.toMatch(/try again|retry later/i);
     expect(await gateway.getSlotUsage('nope')).toMatchObject({
       ok: false,
       error: { code: 'site_not_found' },
     });
+  });
+});
+
+describe('learning slot limits from Seam', () => {
+  const notice = (kind: 'almost' | 'exceeded', sites: unknown) =>
+    kind === 'almost'
+      ? {
+          warnings: [
+            { warning_code: 'salto_ks_subscription_limit_almost_reached', salto_ks_metadata: { sites } },
+          ],
+        }
+      : { errors: [{ error_code: 'salto_ks_subscription_limit_exceeded', salto_ks_metadata: { sites } }] };
+  const devices = (scope: nock.Scope) =>
+    scope
+      .post('/devices/list')
+      .reply(200, { devices: [saltoDevice('dev-1')], pagination: page(null), ok: true });
+
+  it('keeps the limit Seam reported above 80 % after the site drops below it (Seam stops reporting)', async () => {
+    const { gateway } = makeGateway();
+    const scope = seam();
+    const reported = [
+      {
+        site_id: 'site-1',
+        site_name: 'Main',
+        subscribed_site_user_count: 9,
+        site_user_subscription_limit: 10,
+      },
+    ];
+    accounts(scope, [account(notice('almost', reported))]);
+    devices(scope);
+    accounts(scope);
+    devices(scope);
+    const first = await gateway.listSites();
+    expect(first.ok && first.value.map((x) => x.slotLimit)).toEqual([10]);
+    const later = await gateway.listSites();
+    expect(later.ok && later.value.map((x) => x.slotLimit)).toEqual([10]);
+  });
+
+  it('a configured per-site limit wins over a learned one; a default limit does not', async () => {
+    const reported = [{ site_id: 'site-1', subscribed_site_user_count: 3, site_user_subscription_limit: 3 }];
+    for (const [options, want] of [
+      [{ siteSlotLimits: { 'site-1': 20 } }, 20],
+      [{ defaultSiteSlotLimit: 50 }, 3],
+    ] as const) {
+      const { gateway } = makeGateway(options);
+      const scope = seam();
+      accounts(scope, [account(notice('exceeded', reported))]);
+      devices(scope);
+      accounts(scope);
+      devices(scope);
+      await gateway.listSites();
+      const later = await gateway.listSites();
+      expect(later.ok && later.value.map((x) => x.slotLimit)).toEqual([want]);
+    }
+  });
+
+  it('reads notices shaped like @seamapi/types 1.977 (every field optional): partial entries are used or skipped, never a failed read', async () => {
+    const { gateway } = makeGateway();
+    const scope = seam();
+    const sites = [
+      { site_name: 'no id' },
+      { site_id: 'site-1', site_user_subscription_limit: 12 },
+      { site_id: 'site-x', subscribed_site_user_count: 'many' },
+      'not an object',
+    ];
+    accounts(scope, [account(notice('almost', sites))]);
+    devices(scope);
+    const r = await gateway.listSites();
+    expect(r.ok).toBe(false); // site-x reports no limit and none is configured
+    expect(!r.ok && r.error).toMatchObject({ code: 'not_configured' });
+    expect(!r.ok && r.error.message).toContain('site-x');
+
+    const { gateway: g2 } = makeGateway({ siteSlotLimits: { 'site-x': 4 } });
+    accounts(scope, [account(notice('almost', sites))]);
+    devices(scope);
+    const ok = await g2.listSites();
+    expect(ok.ok && ok.value.map((x) => [x.id, x.slotLimit])).toEqual([
+      ['site-1', 12],
+      ['site-x', 4],
+    ]);
   });
 });
 

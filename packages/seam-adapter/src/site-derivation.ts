@@ -12,18 +12,27 @@ import {
   saltoMeta,
   siteIdOf,
 } from './mapping.js';
-import type { SaltoKsSiteCounts, WireConnectedAccount, WireDevice } from './wire.js';
+import {
+  type SaltoKsSiteCounts,
+  saltoKsSiteCounts,
+  type WireConnectedAccount,
+  type WireDevice,
+} from './wire.js';
 
 /** Per-site subscription counts reported by an account's limit notices (exceeded wins over almost). */
 export function reportedSiteCounts(account: WireConnectedAccount): Map<SiteId, SaltoKsSiteCounts> {
   const out = new Map<SiteId, SaltoKsSiteCounts>();
+  const add = (sites: readonly unknown[] | undefined) => {
+    for (const raw of sites ?? []) {
+      const parsed = saltoKsSiteCounts.safeParse(raw);
+      if (parsed.success) out.set(parsed.data.site_id, parsed.data);
+    }
+  };
   for (const w of account.warnings) {
-    if (w.warning_code !== SUBSCRIPTION_LIMIT_ALMOST_REACHED) continue;
-    for (const s of w.salto_ks_metadata?.sites ?? []) out.set(s.site_id, s);
+    if (w.warning_code === SUBSCRIPTION_LIMIT_ALMOST_REACHED) add(w.salto_ks_metadata?.sites);
   }
   for (const e of account.errors) {
-    if (e.error_code !== SUBSCRIPTION_LIMIT_EXCEEDED) continue;
-    for (const s of e.salto_ks_metadata?.sites ?? []) out.set(s.site_id, s);
+    if (e.error_code === SUBSCRIPTION_LIMIT_EXCEEDED) add(e.salto_ks_metadata?.sites);
   }
   return out;
 }
@@ -102,23 +111,34 @@ type LimitOptions = Pick<
   'slotLimitFor' | 'siteSlotLimits' | 'defaultSiteSlotLimit'
 >;
 
+/** The environment variable `seamOptionsFromEnv` reads into `defaultSiteSlotLimit`. */
+export const SITE_SLOT_LIMIT_ENV = 'KEYSLOT_SITE_SLOT_LIMIT';
+
 /**
- * A site's slot limit: what Seam reports, else `slotLimitFor`, else `siteSlotLimits`, else
- * `defaultSiteSlotLimit`. With none of them it is unknown, and the failure says which option to set.
+ * A site's slot limit, from the first of: what Seam reports now (its limit notices, above 80 %),
+ * `slotLimitFor`, `siteSlotLimits`, the limit Seam last reported for it (`learned`: Seam stops
+ * reporting once the site drops below 80 %, the plan does not change with it), and
+ * `defaultSiteSlotLimit`. With none it is a configuration outcome naming the options.
  */
-export function slotLimitOf(d: SiteDraft, opts: LimitOptions): Result<number, GatewayFailure> {
+export function slotLimitOf(
+  d: SiteDraft,
+  opts: LimitOptions,
+  learned?: number,
+): Result<number, GatewayFailure> {
   const configured = opts.slotLimitFor?.(d.id);
   const limit =
     d.reported?.site_user_subscription_limit ??
     (configured !== undefined && Number.isInteger(configured) && configured >= 0 ? configured : undefined) ??
     opts.siteSlotLimits[d.id] ??
+    learned ??
     opts.defaultSiteSlotLimit;
   if (limit !== undefined) return ok(limit);
   return err({
-    code: 'provider_issue',
+    code: 'not_configured',
     providerCode: 'slot_limit_unknown',
     message:
-      `The slot limit of Salto KS site ${d.id} ("${d.name}") is unknown: Seam reports it only once the site is above 80 % of it. ` +
-      `Configure it with the siteSlotLimits option ({ "${d.id}": <limit> }), slotLimitFor or defaultSiteSlotLimit.`,
+      `the slot limit of Salto KS site ${d.id} ("${d.name}") is unknown. Seam reports a site's limit only while the site is above 80 % of it, ` +
+      `and it has not reported this one. Set it with the Seam adapter's siteSlotLimits option ({ "${d.id}": <limit> }), slotLimitFor, ` +
+      `or defaultSiteSlotLimit (seamOptionsFromEnv reads ${SITE_SLOT_LIMIT_ENV}). Retrying will not help.`,
   });
 }

@@ -24,7 +24,13 @@ import { device as deviceSchema, responses, type WireConnectedAccount, type Wire
 
 type ListCodes = (lockId: LockId) => Promise<Result<readonly AccessCode[], GatewayFailure>>;
 
+/** Most sites one adapter remembers a learned limit for. */
+const MAX_LEARNED_SITES = 10_000;
+
 export class SiteDirectory {
+  /** The limit Seam last reported per site (its notices stop below 80 %; the plan does not change). */
+  private readonly learned = new Map<SiteId, number>();
+
   constructor(
     private readonly transport: SeamTransport,
     private readonly opts: ResolvedSeamAdapterOptions,
@@ -45,7 +51,7 @@ export class SiteDirectory {
     if (!drafts.ok) return drafts;
     const sites: Site[] = [];
     for (const d of drafts.value) {
-      const limit = slotLimitOf(d, this.opts);
+      const limit = slotLimitOf(d, this.opts, this.learned.get(d.id));
       if (!limit.ok) return limit;
       sites.push(toSite(d, limit.value, this.opts.slotLeadTimeMs));
     }
@@ -66,15 +72,11 @@ export class SiteDirectory {
         message: `No Salto KS site ${siteId} among the Seam workspace's locks. Check the id with listSites().`,
       });
     }
-    if (site.reported) {
-      return ok({
-        siteId,
-        used: site.reported.subscribed_site_user_count,
-        limit: site.reported.site_user_subscription_limit,
-      });
-    }
-    const limit = slotLimitOf(site, this.opts);
+    const limit = slotLimitOf(site, this.opts, this.learned.get(site.id));
     if (!limit.ok) return limit;
+    const reportedUsed = site.reported?.subscribed_site_user_count;
+    if (reportedUsed !== undefined) return ok({ siteId, used: reportedUsed, limit: limit.value });
+    // Seam reports counts only above 80 %; below that, count the codes that hold a slot now.
     const now = this.clock.now();
     let used = 0;
     for (const lockId of site.lockIds) {
@@ -88,7 +90,16 @@ export class SiteDirectory {
   private async drafts(action: string): Promise<Result<SiteDraft[], GatewayFailure>> {
     const src = await this.sources(action);
     if (!src.ok) return src;
-    return ok(toSiteDrafts(src.value, this.opts.defaultTimeZone));
+    const drafts = toSiteDrafts(src.value, this.opts.defaultTimeZone);
+    for (const d of drafts) {
+      const limit = d.reported?.site_user_subscription_limit;
+      if (limit === undefined) continue;
+      this.learned.delete(d.id);
+      this.learned.set(d.id, limit);
+      if (this.learned.size > MAX_LEARNED_SITES)
+        this.learned.delete(this.learned.keys().next().value as SiteId);
+    }
+    return ok(drafts);
   }
 
   /** The Salto KS locks (validated) and the connected accounts they belong to. */

@@ -25,16 +25,24 @@ const notice = z.object({
   created_at: z.string().optional(),
 });
 
-/** `salto_ks_metadata.sites[]` of the subscription-limit notices. */
+/**
+ * One `salto_ks_metadata.sites[]` entry of the subscription-limit notices. Every field is optional
+ * since `@seamapi/types` 1.9xx; an entry without a usable `site_id` is skipped, a missing or
+ * malformed count is treated as not reported (never as a failed read).
+ */
 export const saltoKsSiteCounts = z.object({
   site_id: z.string().min(1),
-  site_name: z.string().optional(),
-  subscribed_site_user_count: z.number().int().nonnegative(),
-  site_user_subscription_limit: z.number().int().nonnegative(),
+  site_name: z.string().optional().catch(undefined),
+  subscribed_site_user_count: z.number().int().nonnegative().optional().catch(undefined),
+  site_user_subscription_limit: z.number().int().nonnegative().optional().catch(undefined),
 });
 export type SaltoKsSiteCounts = z.infer<typeof saltoKsSiteCounts>;
 
-const saltoNoticeMetadata = z.object({ sites: z.array(saltoKsSiteCounts).optional() }).optional();
+/** Entries are validated one by one (`saltoKsSiteCounts`), so one odd entry never fails the account. */
+const saltoNoticeMetadata = z
+  .object({ sites: z.array(z.unknown()).optional().catch(undefined) })
+  .optional()
+  .catch(undefined);
 
 export const deviceError = notice.extend({
   error_code: z.string(),

@@ -33,6 +33,16 @@ export function providerFailed(
     : target.siteId
       ? ` for site "${target.siteId}"`
       : '';
+  if (failure.code === 'not_configured') {
+    // A configuration problem, not a failure of the provider: say what to set, never "retry".
+    return {
+      code: 'provider_failed',
+      message: `The lock provider is not configured for ${operation}${on}: ${failure.message}`,
+      operation,
+      failure,
+      ...target,
+    };
+  }
   return {
     code: 'provider_failed',
     message: `The lock provider failed ${operation}${on} (${failure.code}: ${failure.message}); ${todo}.`,

@@ -17,6 +17,8 @@ import type { AccessWindow } from '../domain/time.js';
  * - `outcome_unknown`: the request may or may not have been applied (reply lost, timeout after
  *   sending). Look the result up before repeating a create (find the code by its grant key).
  * - `invalid_input`: the provider refused the request's shape.
+ * - `not_configured`: the adapter lacks configuration it needs for this call (e.g. a site's slot
+ *   limit the provider does not report); the message names the option to set. Retrying never helps.
  * - `provider_issue`: anything else the provider reported; `providerCode` keeps its name.
  */
 export type GatewayFailureCode =
@@ -31,6 +33,7 @@ export type GatewayFailureCode =
   | 'unavailable'
   | 'outcome_unknown'
   | 'invalid_input'
+  | 'not_configured'
   | 'provider_issue';
 
 export interface GatewayFailure {
