@@ -231,7 +231,8 @@ export function resolveSeamAdapterOptions(input: unknown): ResolvedSeamAdapterOp
 
 /**
  * Options from the environment, Seam's conventions: `SEAM_API_KEY` (required) and
- * `SEAM_ENDPOINT` (optional; the deprecated `SEAM_API_URL` is read too). Explicit overrides win.
+ * `SEAM_ENDPOINT` (optional; the deprecated `SEAM_API_URL` is read too), and keyslot's
+ * `KEYSLOT_SITE_SLOT_LIMIT` (optional: `defaultSiteSlotLimit`). Explicit overrides win.
  * Throws `SeamAdapterConfigError` when the key is missing.
  */
 export function seamOptionsFromEnv(
@@ -245,11 +246,25 @@ export function seamOptionsFromEnv(
     ]);
   }
   const endpoint = overrides.endpoint ?? env['SEAM_ENDPOINT'] ?? env['SEAM_API_URL'];
+  const limitText = env['KEYSLOT_SITE_SLOT_LIMIT']?.trim();
+  let defaultSiteSlotLimit = overrides.defaultSiteSlotLimit;
+  if (defaultSiteSlotLimit === undefined && limitText !== undefined && limitText !== '') {
+    if (!/^\d+$/.test(limitText) || !Number.isSafeInteger(Number(limitText))) {
+      throw new SeamAdapterConfigError([
+        {
+          field: 'KEYSLOT_SITE_SLOT_LIMIT',
+          message: 'must be a whole number (the user-slot limit of your Salto KS sites), e.g. 25',
+        },
+      ]);
+    }
+    defaultSiteSlotLimit = Number(limitText);
+  }
   const webhookSecret = overrides.webhookSecret ?? env['SEAM_WEBHOOK_SECRET'];
   return {
     ...overrides,
     apiKey,
     ...(endpoint !== undefined && endpoint !== '' ? { endpoint } : {}),
     ...(webhookSecret !== undefined && webhookSecret !== '' ? { webhookSecret } : {}),
+    ...(defaultSiteSlotLimit !== undefined ? { defaultSiteSlotLimit } : {}),
   };
 }
