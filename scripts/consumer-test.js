@@ -28,7 +28,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The packages an app installs, in dependency order. Add a package here and it is packed and imported. */
-export const PACKAGES = ['core', 'salto-sim', 'seam-adapter'];
+export const PACKAGES = ['core', 'postgres-store', 'salto-sim', 'seam-adapter'];
 /** Node versions fetched from the registry besides the one running this script. */
 const OTHER_NODES = (process.env['KEYSLOT_CONSUMER_NODES'] ?? '22,24').split(',').filter(Boolean);
 
