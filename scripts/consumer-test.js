@@ -142,9 +142,16 @@ try {
     const version = run(n.cmd, [...n.pre, '--version'], app).trim();
     say(`  node ${version}`);
     process.stdout.write(run(n.cmd, [...n.pre, 'imports.mjs'], app));
+    // The example keeps its grant in its PGlite directory: the first run grants and keeps it, the
+    // second finds it there and revokes it.
     const out = run(n.cmd, [...n.pre, 'dist/embed-keyslot.js'], app);
     process.stdout.write(out);
-    if (!/revoked .*: revoked/.test(out)) throw new Error(`the example did not finish under ${n.label}`);
+    if (!/kept \S+ in the grant store/.test(out))
+      throw new Error(`the example did not finish under ${n.label}`);
+    const again = run(n.cmd, [...n.pre, 'dist/embed-keyslot.js'], app);
+    process.stdout.write(again);
+    if (!/from an earlier run/.test(again))
+      throw new Error(`the second run found no earlier grant under ${n.label}`);
     const cliVersion = run(n.cmd, [...n.pre, 'node_modules/.bin/keyslot-sim', '--version'], app).trim();
     say(`  ${cliVersion}`);
   }
