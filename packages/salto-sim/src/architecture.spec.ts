@@ -27,10 +27,11 @@ const importSpecifiers = (source: string): string[] =>
 
 /**
  * Writes to a slot count: `x.used = …`, `x.used++`, `--x.used`, `x.used += …`, and the same for
- * whether a code holds a slot and the site's limit flags. Reads (`x.used >= …`, `=== `) are not writes.
+ * whether a code holds a slot, whether an ACS user is subscribed (and its limit refusal) and the
+ * site's limit flags. Reads (`x.used >= …`, `=== `) are not writes.
  */
 const SLOT_WRITE =
-  /(?:\.(?:used|holdsSlot|limitReachedSince|almostReachedSince)\s*(?:\+\+|--|[+-]?=(?!=)))|(?:(?:\+\+|--)\s*[\w.]+\.used\b)/g;
+  /(?:\.(?:used|holdsSlot|isSubscribed|limitRefusedAt|limitReachedSince|almostReachedSince)\s*(?:\+\+|--|[+-]?=(?!=)))|(?:(?:\+\+|--)\s*[\w.]+\.used\b)/g;
 
 const slotWrites = (f: string): string[] =>
   text(f)

@@ -21,9 +21,44 @@ export type RateLimitedOperation =
   | 'unlock_door'
   | 'lock_door';
 
+/**
+ * ACS mutations that count against the simulator's per-ACS-system rate limits (Seam does not
+ * publish ACS limits; see `ACS_RATE_LIMITS`).
+ */
+export type AcsRateLimitedOperation =
+  | 'create_acs_user'
+  | 'update_acs_user'
+  | 'delete_acs_user'
+  | 'create_acs_credential'
+  | 'delete_acs_credential'
+  | 'create_access_grant'
+  | 'delete_access_grant';
+
+/** ACS reads and user-identity calls (faults can target them; no rate limit). */
+export type AcsReadOperation =
+  | 'list_acs_systems'
+  | 'get_acs_system'
+  | 'list_acs_entrances'
+  | 'get_acs_entrance'
+  | 'list_acs_access_groups'
+  | 'get_acs_access_group'
+  | 'list_acs_users'
+  | 'get_acs_user'
+  | 'list_acs_credentials'
+  | 'get_acs_credential'
+  | 'create_user_identity'
+  | 'list_user_identities'
+  | 'get_user_identity'
+  | 'list_access_grants'
+  | 'get_access_grant'
+  | 'list_access_methods'
+  | 'get_access_method';
+
 /** Every API operation of the world; faults can target any of them. */
 export type SimOperation =
   | RateLimitedOperation
+  | AcsRateLimitedOperation
+  | AcsReadOperation
   | 'list_connected_accounts'
   | 'get_connected_account'
   | 'list_sites'

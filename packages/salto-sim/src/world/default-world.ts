@@ -12,6 +12,13 @@ export interface DefaultWorldIds {
     readonly office: string;
   };
   readonly hubs: { readonly apartments: string; readonly office: string };
+  /** Salto KS access groups, synced read-only on the ACS side (`world.acs`). */
+  readonly accessGroups: {
+    /** "Main Group" (apartments): FRONT DOOR, APARTMENT 1, APARTMENT 2, GYM. */
+    readonly main: string;
+    /** "Office Staff" (office): OFFICE ENTRANCE, MEETING ROOM. */
+    readonly officeStaff: string;
+  };
   readonly locks: {
     /** Apartments, wall reader with PIN pad, good link, remote unlock. */
     readonly frontDoor: string;
@@ -42,7 +49,8 @@ export interface DefaultWorldOptions {
 /**
  * The seeded default world shared by the CLI, the HTTP server and the tests: one Salto KS
  * connected account with two sites of different slot limits, eight locks covering a good,
- * weak and offline hub link, a lock without PIN pad and one without remote unlock.
+ * weak and offline hub link, a lock without PIN pad and one without remote unlock, and two Salto
+ * KS access groups on the ACS side.
  * The same seed always gives the same ids.
  */
 export function createDefaultWorld(options: DefaultWorldOptions = {}): {
@@ -80,36 +88,49 @@ export function createDefaultWorld(options: DefaultWorldOptions = {}): {
   const hubA = must(world.addHub({ siteId: apartments.siteId, name: 'IQ Lobby' }));
   const hubO = must(world.addHub({ siteId: office.siteId, name: 'IQ Reception' }));
   const lock = (p: Parameters<SaltoKsWorld['addLock']>[0]): string => must(world.addLock(p)).deviceId;
+  const locks = {
+    frontDoor: lock({ hubId: hubA.hubId, name: 'FRONT DOOR', lockType: 'wall_reader_pin' }),
+    apartment1: lock({ hubId: hubA.hubId, name: 'APARTMENT 1', lockType: 'escutcheon_pin' }),
+    apartment2: lock({
+      hubId: hubA.hubId,
+      name: 'APARTMENT 2',
+      lockType: 'escutcheon_pin',
+      capabilities: { remoteUnlock: false },
+    }),
+    gym: lock({
+      hubId: hubA.hubId,
+      name: 'GYM',
+      lockType: 'escutcheon_pin',
+      hubLink: 'weak',
+      batteryLevel: 0.35,
+    }),
+    rooftop: lock({ hubId: hubA.hubId, name: 'ROOFTOP', lockType: 'escutcheon_pin', hubLink: 'offline' }),
+    bikeStorage: lock({
+      hubId: hubA.hubId,
+      name: 'BIKE STORAGE',
+      lockType: 'cylinder',
+      capabilities: { accessCodes: false },
+    }),
+    officeEntrance: lock({ hubId: hubO.hubId, name: 'OFFICE ENTRANCE', lockType: 'wall_reader_pin' }),
+    meetingRoom: lock({ hubId: hubO.hubId, name: 'MEETING ROOM', lockType: 'escutcheon_pin' }),
+  };
+  // Access groups have derived ids: adding them draws nothing from the world's generator.
+  const group = (siteId: string, name: string, deviceIds: string[]): string =>
+    must(world.acs.addAccessGroup({ siteId, name, deviceIds })).accessGroupId;
   const ids: DefaultWorldIds = {
     connectedAccountId: acc,
     sites: { apartments: apartments.siteId, office: office.siteId },
     hubs: { apartments: hubA.hubId, office: hubO.hubId },
-    locks: {
-      frontDoor: lock({ hubId: hubA.hubId, name: 'FRONT DOOR', lockType: 'wall_reader_pin' }),
-      apartment1: lock({ hubId: hubA.hubId, name: 'APARTMENT 1', lockType: 'escutcheon_pin' }),
-      apartment2: lock({
-        hubId: hubA.hubId,
-        name: 'APARTMENT 2',
-        lockType: 'escutcheon_pin',
-        capabilities: { remoteUnlock: false },
-      }),
-      gym: lock({
-        hubId: hubA.hubId,
-        name: 'GYM',
-        lockType: 'escutcheon_pin',
-        hubLink: 'weak',
-        batteryLevel: 0.35,
-      }),
-      rooftop: lock({ hubId: hubA.hubId, name: 'ROOFTOP', lockType: 'escutcheon_pin', hubLink: 'offline' }),
-      bikeStorage: lock({
-        hubId: hubA.hubId,
-        name: 'BIKE STORAGE',
-        lockType: 'cylinder',
-        capabilities: { accessCodes: false },
-      }),
-      officeEntrance: lock({ hubId: hubO.hubId, name: 'OFFICE ENTRANCE', lockType: 'wall_reader_pin' }),
-      meetingRoom: lock({ hubId: hubO.hubId, name: 'MEETING ROOM', lockType: 'escutcheon_pin' }),
+    accessGroups: {
+      main: group(apartments.siteId, 'Main Group', [
+        locks.frontDoor,
+        locks.apartment1,
+        locks.apartment2,
+        locks.gym,
+      ]),
+      officeStaff: group(office.siteId, 'Office Staff', [locks.officeEntrance, locks.meetingRoom]),
     },
+    locks,
   };
   return { world, ids };
 }

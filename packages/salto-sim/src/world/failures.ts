@@ -1,4 +1,4 @@
-import type { SimFailure } from './types.js';
+import type { SimFailure, SimFailureType } from './types.js';
 
 /**
  * The world's failure values: a type, a message saying what was wrong and what to do, and data.
@@ -6,13 +6,8 @@ import type { SimFailure } from './types.js';
  * tables (`server/failure-status.ts`, `gateway/map.ts`), not for the world.
  */
 
-export type NotFoundType =
-  | 'connected_account_not_found'
-  | 'site_not_found'
-  | 'hub_not_found'
-  | 'device_not_found'
-  | 'access_code_not_found'
-  | 'action_attempt_not_found';
+/** Every `*_not_found` failure type. */
+export type NotFoundType = Extract<SimFailureType, `${string}_not_found`>;
 
 export const notFound = (type: NotFoundType, what: string, id: string, dataKey: string): SimFailure => ({
   type,

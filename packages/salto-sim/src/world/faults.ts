@@ -1,8 +1,10 @@
 import { err, ok } from '@keyslot/core/domain';
+import { ACS_RATE_LIMITS, isAcsMutation } from './acs/operations.js';
 import { invalid } from './failures.js';
 import type { Runtime } from './runtime.js';
 import type { Mutable, WorldState } from './state.js';
 import type {
+  AcsRateLimitedOperation,
   ActiveFault,
   FaultInput,
   RateLimitedOperation,
@@ -19,7 +21,8 @@ const isMutation = (op: SimOperation): boolean =>
   op === 'update_access_code' ||
   op === 'delete_access_code' ||
   op === 'unlock_door' ||
-  op === 'lock_door';
+  op === 'lock_door' ||
+  isAcsMutation(op);
 
 /**
  * Faults on demand and Seam's per-device rate limits, and the frame every API call runs in
@@ -148,6 +151,41 @@ export class Faults {
   setRateLimitsEnabled(enabled: boolean): void {
     (this.s.config.rateLimits as Mutable<WorldConfig['rateLimits']>).enabled = enabled;
     if (!enabled) this.s.rateWindows.clear();
+  }
+
+  /**
+   * Counts an ACS mutation against the per-ACS-system limit of each system it touches (all are
+   * checked before any is counted: a refused call counts nowhere); the failure when over one.
+   */
+  rateLimitAcs(acsSystemIds: readonly string[], op: AcsRateLimitedOperation): SimFailure | null {
+    const s = this.s;
+    const rl = s.config.rateLimits;
+    if (!rl.enabled) return null;
+    const now = s.nowMs;
+    const cutoff = now - rl.windowMs;
+    const max = ACS_RATE_LIMITS[op];
+    const windows = [...new Set(acsSystemIds)].map((key) => {
+      let perOp = s.rateWindows.get(key);
+      if (!perOp) {
+        perOp = new Map();
+        s.rateWindows.set(key, perOp);
+      }
+      const calls = (perOp.get(op) ?? []).filter((t) => t > cutoff);
+      perOp.set(op, calls);
+      return { key, calls, perOp };
+    });
+    const full = windows.find((w) => w.calls.length >= max);
+    if (full) {
+      const retryAfterMs = full.calls[0]! + rl.windowMs - now;
+      return {
+        type: 'rate_limit_exceeded',
+        message: `Too many ${op} calls for ACS system ${full.key}: at most ${max} per ${rl.windowMs / 1000} s. Retry after ${Math.ceil(retryAfterMs / 1000)} s.`,
+        data: { acs_system_id: full.key, operation: op },
+        retryAfterMs,
+      };
+    }
+    for (const w of windows) w.calls.push(now);
+    return null;
   }
 
   /** Counts a call of `op` on `deviceId` against Seam's per-device limit; the failure when over it. */

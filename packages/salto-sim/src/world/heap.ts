@@ -7,7 +7,20 @@ export type Transition =
   | { readonly at: number; readonly seq: number; readonly kind: 'expire'; readonly codeId: string }
   | { readonly at: number; readonly seq: number; readonly kind: 'remove'; readonly codeId: string }
   | { readonly at: number; readonly seq: number; readonly kind: 'unlock_done'; readonly attemptId: string }
-  | { readonly at: number; readonly seq: number; readonly kind: 'relock'; readonly deviceId: string };
+  | { readonly at: number; readonly seq: number; readonly kind: 'relock'; readonly deviceId: string }
+  | { readonly at: number; readonly seq: number; readonly kind: 'acs_subscribe'; readonly acsUserId: string }
+  | {
+      readonly at: number;
+      readonly seq: number;
+      readonly kind: 'acs_unsubscribe';
+      readonly acsUserId: string;
+    }
+  | {
+      readonly at: number;
+      readonly seq: number;
+      readonly kind: 'acs_issue';
+      readonly acsCredentialId: string;
+    };
 
 export type TransitionKind = Transition['kind'];
 
@@ -31,12 +44,30 @@ export function toTransition(q: QueuedTransition): Transition {
   const { at, seq, kind, target } = q;
   if (kind === 'unlock_done') return { kind, attemptId: target, at, seq };
   if (kind === 'relock') return { kind, deviceId: target, at, seq };
+  if (kind === 'acs_subscribe' || kind === 'acs_unsubscribe') return { kind, acsUserId: target, at, seq };
+  if (kind === 'acs_issue') return { kind, acsCredentialId: target, at, seq };
   return { kind, codeId: target, at, seq };
 }
 
+/** The record a transition acts on. */
+export function transitionTarget(t: Transition): string {
+  switch (t.kind) {
+    case 'unlock_done':
+      return t.attemptId;
+    case 'relock':
+      return t.deviceId;
+    case 'acs_subscribe':
+    case 'acs_unsubscribe':
+      return t.acsUserId;
+    case 'acs_issue':
+      return t.acsCredentialId;
+    default:
+      return t.codeId;
+  }
+}
+
 function fromTransition(t: Transition): QueuedTransition {
-  const target = t.kind === 'unlock_done' ? t.attemptId : t.kind === 'relock' ? t.deviceId : t.codeId;
-  return new QueuedTransition(t.at, t.seq, t.kind, target);
+  return new QueuedTransition(t.at, t.seq, t.kind, transitionTarget(t));
 }
 
 /**
@@ -44,7 +75,8 @@ function fromTransition(t: Transition): QueuedTransition {
  * longer holds its slot at T, so its `expire` runs before anything else due at T (e.g. the `load`
  * of a code whose slot starts holding at T). Other ties: in scheduling order.
  */
-const tieRank = (t: QueuedTransition): number => (t.kind === 'expire' ? 0 : 1);
+const tieRank = (t: QueuedTransition): number =>
+  t.kind === 'expire' || t.kind === 'acs_unsubscribe' ? 0 : 1;
 
 const before = (a: QueuedTransition, b: QueuedTransition): boolean =>
   a.at < b.at || (a.at === b.at && (tieRank(a) - tieRank(b) || a.seq - b.seq) < 0);

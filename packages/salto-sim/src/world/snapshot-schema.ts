@@ -1,8 +1,18 @@
 import { err, ok } from '@keyslot/core/domain';
 import type { Clock } from '@keyslot/core/ports';
 import { z } from 'zod/v4';
+import { acsSystemIdOf } from './acs/ids.js';
+import { ACS_RATE_LIMITED_OPERATIONS, ACS_READ_OPERATIONS } from './acs/operations.js';
+import {
+  ACS_EVENT_TYPES,
+  acsCrossReferenceProblems,
+  acsShape,
+  acsTransitions,
+  subscribedUsersOf,
+} from './acs/snapshot-schema.js';
 import { issueList, jsonRecord, PARSE_OPTIONS } from './schema-issues.js';
 import { isTimeZone } from './topology.js';
+import { count, durationMs, id, instant, type Problem, pin, text } from './snapshot-ranges.js';
 import type { RateLimitedOperation, SimEventType, SimFailure, SimOperation, SimResult } from './types.js';
 import { SaltoKsWorld, type WorldSnapshot } from './world.js';
 
@@ -15,18 +25,6 @@ import { SaltoKsWorld, type WorldSnapshot } from './world.js';
 
 // ───────────── ranges ─────────────
 
-/** Instants: epoch milliseconds a `Date` can hold (0 … year 275760). */
-const instant = () => z.number().int().min(0).max(8.64e15);
-const count = () => z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-const id = () => z.string().min(1).max(200);
-const text = (max: number) => z.string().max(max);
-/** A delay or duration in ms: up to ten years. */
-const durationMs = () =>
-  z
-    .number()
-    .int()
-    .min(0)
-    .max(10 * 365 * 24 * 3_600_000);
 /** Bounds on sizes a snapshot may configure (each one allocates memory up front or per device). */
 export const SNAPSHOT_LIMITS = {
   slotLimit: 1_000_000,
@@ -56,6 +54,8 @@ export const SIM_OPERATIONS = [
   'get_access_code',
   'get_action_attempt',
   'list_events',
+  ...ACS_RATE_LIMITED_OPERATIONS,
+  ...ACS_READ_OPERATIONS,
 ] as const satisfies readonly SimOperation[];
 /** Every event type the world emits (a new one fails to typecheck here until it is listed). */
 const EVENT_TYPES: Record<SimEventType, true> = {
@@ -88,6 +88,7 @@ const EVENT_TYPES: Record<SimEventType, true> = {
   'action_attempt.unlock_door.failed': true,
   'action_attempt.lock_door.succeeded': true,
   'action_attempt.lock_door.failed': true,
+  ...ACS_EVENT_TYPES,
 };
 
 // ───────────── records ─────────────
@@ -136,7 +137,6 @@ const account = z.strictObject({
   createdAt: instant(),
 });
 
-const pin = () => z.string().regex(/^\d{6,10}$/, 'Expected 6 to 10 digits');
 
 const site = z.strictObject({
   siteId: id(),
@@ -232,6 +232,7 @@ const transition = z.discriminatedUnion('kind', [
   }),
   z.strictObject({ ...when, kind: z.literal('unlock_done'), attemptId: id() }),
   z.strictObject({ ...when, kind: z.literal('relock'), deviceId: id() }),
+  ...acsTransitions(when),
 ]);
 
 const event = z.strictObject({
@@ -281,8 +282,11 @@ const shape = z.strictObject({
   finishedAttempts: z.array(id()),
   transitions: z.array(transition),
   events: z.array(event),
-  rateWindows: z.array(z.tuple([id(), z.enum(RATE_LIMITED_OPERATIONS), z.array(instant())])),
+  rateWindows: z.array(
+    z.tuple([id(), z.enum([...RATE_LIMITED_OPERATIONS, ...ACS_RATE_LIMITED_OPERATIONS]), z.array(instant())]),
+  ),
   faults: z.array(fault),
+  acs: acsShape.optional(),
 });
 
 /** A 32-bit word of the generator's state (it may hold one as a signed int32). */
@@ -291,7 +295,6 @@ function rngWord() {
 }
 
 type Shape = z.output<typeof shape>;
-type Problem = { path: PropertyKey[]; message: string };
 
 // ───────────── cross-references ─────────────
 
@@ -320,11 +323,12 @@ function crossReferenceProblems(s: Shape): Problem[] {
   s.sites.forEach((x, i) => {
     if (!accounts.has(x.connectedAccountId))
       missing(['sites', i, 'connectedAccountId'], 'connected account', x.connectedAccountId);
-    const holding = s.codes.filter((c) => c.siteId === x.siteId && c.holdsSlot).length;
+    const holding =
+      s.codes.filter((c) => c.siteId === x.siteId && c.holdsSlot).length + subscribedUsersOf(s.acs, x.siteId);
     if (x.used !== holding)
       problems.push({
         path: ['sites', i, 'used'],
-        message: `Expected ${holding} (the site's codes holding a slot), received ${x.used}`,
+        message: `Expected ${holding} (the site's codes holding a slot and subscribed ACS users), received ${x.used}`,
       });
     else if (x.used > x.slotLimit)
       problems.push({ path: ['sites', i, 'used'], message: `Expected at most slotLimit (${x.slotLimit})` });
@@ -373,6 +377,12 @@ function crossReferenceProblems(s: Shape): Problem[] {
       if (!attempts.has(t.attemptId)) missing(['transitions', i, 'attemptId'], 'action attempt', t.attemptId);
     } else if (t.kind === 'relock') {
       if (!locks.has(t.deviceId)) missing(['transitions', i, 'deviceId'], 'lock', t.deviceId);
+    } else if ('acsUserId' in t) {
+      if (!s.acs?.users.some((u) => u.acsUserId === t.acsUserId))
+        missing(['transitions', i, 'acsUserId'], 'ACS user', t.acsUserId);
+    } else if (t.kind === 'acs_issue') {
+      if (!s.acs?.credentials.some((c) => c.acsCredentialId === t.acsCredentialId))
+        missing(['transitions', i, 'acsCredentialId'], 'ACS credential', t.acsCredentialId);
     } else if (!codes.has(t.codeId)) missing(['transitions', i, 'codeId'], 'access code', t.codeId);
   });
   s.events.forEach((e, i) => {
@@ -386,9 +396,11 @@ function crossReferenceProblems(s: Shape): Problem[] {
         message: `Expected at most eventSeq (${s.eventSeq})`,
       });
   });
-  s.rateWindows.forEach(([device], i) => {
-    if (!locks.has(device)) missing(['rateWindows', i, 0], 'lock', device);
+  const acsSystems = new Set(s.sites.map((x) => acsSystemIdOf(x.siteId)));
+  s.rateWindows.forEach(([key], i) => {
+    if (!locks.has(key) && !acsSystems.has(key)) missing(['rateWindows', i, 0], 'lock or ACS system', key);
   });
+  if (s.acs) problems.push(...acsCrossReferenceProblems(s.acs, { sites, locks, accounts }));
   return problems;
 }
 

@@ -1,8 +1,10 @@
 import type { Instant } from '@keyslot/core/domain';
+import { type AcsSnapshot, restoreAcsSnapshot, takeAcsSnapshot } from './acs/snapshot.js';
 import { EventLog } from './event-log.js';
 import { type Transition, TransitionQueue } from './heap.js';
 import type { AttemptState, CodeState, LockState, SiteState, WorldState } from './state.js';
 import type {
+  AcsRateLimitedOperation,
   ActiveFault,
   ConnectedAccountRecord,
   HubRecord,
@@ -30,8 +32,14 @@ export interface WorldSnapshot {
   readonly finishedAttempts: readonly string[];
   readonly transitions: readonly Transition[];
   readonly events: readonly SimEvent[];
-  readonly rateWindows: readonly (readonly [string, RateLimitedOperation, readonly number[]])[];
+  readonly rateWindows: readonly (readonly [
+    string,
+    RateLimitedOperation | AcsRateLimitedOperation,
+    readonly number[],
+  ])[];
   readonly faults: readonly ActiveFault[];
+  /** The ACS side; absent while the world has no ACS records. */
+  readonly acs?: AcsSnapshot;
 }
 
 /** Whether `x` looks like a snapshot this version of the world can restore. */
@@ -67,7 +75,13 @@ export function takeSnapshot(s: WorldState): WorldSnapshot {
       [...perOp].map(([op, calls]) => [device, op, [...calls]] as const),
     ),
     faults: s.faults.map(clone),
+    ...acsPart(s),
   };
+}
+
+function acsPart(s: WorldState): { acs?: AcsSnapshot } {
+  const acs = takeAcsSnapshot(s.acs);
+  return acs ? { acs } : {};
 }
 
 /** Restores `snapshot` into the fresh state of a world made with the snapshot's configuration. */
@@ -98,4 +112,5 @@ export function restoreSnapshot(s: WorldState, snapshot: WorldSnapshot): void {
     perOp.set(op, [...calls]);
   }
   s.faults = clone(snapshot.faults);
+  restoreAcsSnapshot(s.acs, snapshot.acs);
 }

@@ -1,11 +1,13 @@
 import type { Instant } from '@keyslot/core/domain';
 import { SeededRandom } from '@keyslot/core/infrastructure';
 import type { Clock } from '@keyslot/core/ports';
+import { AcsState } from './acs/state.js';
 import { EventLog } from './event-log.js';
 import { TransitionQueue } from './heap.js';
 import { LiveMap } from './live-map.js';
 import type {
   AccessCodeRecord,
+  AcsRateLimitedOperation,
   ActionAttemptRecord,
   ActiveFault,
   ConnectedAccountRecord,
@@ -88,9 +90,12 @@ export class WorldState {
   finishedAttempts: string[] = [];
   queue = new TransitionQueue();
   events: EventLog;
-  readonly rateWindows = new Map<string, Map<RateLimitedOperation, number[]>>();
+  /** Per device (lock operations) or per ACS system (ACS mutations): calls in the window, by operation. */
+  readonly rateWindows = new Map<string, Map<RateLimitedOperation | AcsRateLimitedOperation, number[]>>();
   faults: Mutable<ActiveFault>[] = [];
   readonly listeners = new Set<EventListener>();
+  /** The ACS side (ACS users, credentials, identities, Access Grants, synced access groups). */
+  readonly acs = new AcsState();
 
   readonly rng: SeededRandom;
 

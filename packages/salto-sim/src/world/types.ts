@@ -9,6 +9,7 @@
 import type { HubLink, Instant, Result } from '@keyslot/core';
 
 export type { HubLink } from '@keyslot/core';
+export * from './acs/types.js';
 export * from './config-types.js';
 
 // ───────────────────────────── failures ─────────────────────────────
@@ -38,7 +39,17 @@ export type SimFailureType =
   | 'device_not_found'
   | 'access_code_not_found'
   | 'action_attempt_not_found'
+  | 'acs_system_not_found'
+  | 'acs_entrance_not_found'
+  | 'acs_access_group_not_found'
+  | 'acs_user_not_found'
+  | 'acs_credential_not_found'
+  | 'user_identity_not_found'
+  | 'access_grant_not_found'
+  | 'access_method_not_found'
   | 'duplicate_access_code'
+  | 'duplicate_user_identity_key'
+  | 'duplicate_access_grant_key'
   | 'access_codes_not_supported'
   | 'remote_unlock_not_supported'
   | 'remote_lock_not_supported'
@@ -204,7 +215,19 @@ export type SimEventType =
   | 'action_attempt.unlock_door.succeeded'
   | 'action_attempt.unlock_door.failed'
   | 'action_attempt.lock_door.succeeded'
-  | 'action_attempt.lock_door.failed';
+  | 'action_attempt.lock_door.failed'
+  | 'acs_user.created'
+  | 'acs_user.deleted'
+  | 'acs_credential.issued'
+  | 'acs_credential.deleted'
+  | 'access_grant.created'
+  | 'access_grant.deleted'
+  | 'access_grant.access_granted_to_door'
+  | 'access_grant.access_to_door_lost'
+  | 'access_method.created'
+  | 'access_method.issued'
+  | 'access_method.revoked'
+  | 'access_method.deleted';
 
 export interface SimEvent {
   readonly eventId: string;

@@ -4,6 +4,8 @@ import { err, type HubLink, type Instant, ok } from '@keyslot/core/domain';
 import { VirtualClock } from '@keyslot/core/infrastructure';
 import type { Clock } from '@keyslot/core/ports';
 import { AccessCodes } from './access-codes.js';
+import { AccessGrantsWorld } from './acs/access-grants-world.js';
+import { AcsWorld, createAcsRooms } from './acs/acs-world.js';
 import { resolveWorldConfig } from './config.js';
 import { Controls } from './controls.js';
 import { Door } from './door.js';
@@ -60,10 +62,13 @@ export interface WorldOptions {
 class TransitionRouter implements TransitionHandler {
   door!: Door;
   lifecycle!: Lifecycle;
+  acs!: AcsWorld;
 
   handle(tr: QueuedTransition): void {
     if (tr.kind === 'unlock_done') this.door.finishAttempt(tr.target);
     else if (tr.kind === 'relock') this.door.relock(tr.target);
+    else if (tr.kind === 'acs_subscribe' || tr.kind === 'acs_unsubscribe' || tr.kind === 'acs_issue')
+      this.acs.handle(tr);
     else this.lifecycle.handle(tr);
   }
 }
@@ -106,6 +111,10 @@ class TransitionRouter implements TransitionHandler {
 export class SaltoKsWorld {
   readonly config: WorldConfig;
   readonly clock: Clock;
+  /** The same sites through Seam's ACS integration (`acs/acs-world.ts`); users share the slot pool. */
+  readonly acs: AcsWorld;
+  /** User identities and Access Grants over Salto KS entrances (`acs/access-grants-world.ts`). */
+  readonly accessGrants: AccessGrantsWorld;
   private readonly state: WorldState;
   private readonly rt: Runtime;
   private readonly faults: Faults;
@@ -138,8 +147,12 @@ export class SaltoKsWorld {
     this.accessCodes = new AccessCodes(s, rt, faults, lifecycle);
     this.door = new Door(s, rt, faults);
     this.queries = new Queries(s, rt, faults);
+    const acsRooms = createAcsRooms(s, rt, faults, ledger);
+    this.acs = new AcsWorld(acsRooms);
+    this.accessGrants = new AccessGrantsWorld(acsRooms);
     router.door = this.door;
     router.lifecycle = lifecycle;
+    router.acs = this.acs;
   }
 
   /** Like the constructor, but returns a bad configuration as an `invalid_input` failure. */
