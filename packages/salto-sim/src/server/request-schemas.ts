@@ -218,3 +218,4 @@ export const webhooksById = z.object({ webhook_id: uuid() });
 export const keypadCodeEntry = z.object({ device_id: uuid(), code: digits.min(1).max(12) });
 
 export const empty = z.object({});
+export * from './acs-request-schemas.js';

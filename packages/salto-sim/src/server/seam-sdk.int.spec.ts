@@ -3,7 +3,7 @@ import { SystemClock } from '@keyslot/core';
 import { isSeamHttpApiError, isSeamHttpUnauthorizedError, SeamHttp } from '@seamapi/http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seamSdkExample } from './seam-sdk.example.js';
-import { startTestServer, TEST_KEY, type TestServer } from './test-server.test-helpers.js';
+import { FAST_TIMINGS, startTestServer, TEST_KEY, type TestServer } from './test-server.test-helpers.js';
 
 /**
  * Seam's official JavaScript client (@seamapi/http 1.102.0) pointed at the simulator, on a real
@@ -12,13 +12,7 @@ import { startTestServer, TEST_KEY, type TestServer } from './test-server.test-h
 
 let t: TestServer;
 beforeAll(async () => {
-  const fast = [20, 80] as const;
-  t = await startTestServer({
-    clock: new SystemClock(),
-    config: {
-      timings: { pinAssignmentMs: fast, programmingMs: fast, removalMs: fast, unlockMs: fast, relockMs: 100 },
-    },
-  });
+  t = await startTestServer({ clock: new SystemClock(), config: { timings: FAST_TIMINGS } });
 });
 afterAll(async () => {
   await t.close();

@@ -278,5 +278,16 @@ export function eventJson(e: SimEvent): Json {
   if (e.eventType === 'lock.unlocked' || e.eventType === 'lock.locked') {
     base['method'] = e.actionAttemptId !== undefined ? 'remote' : 'unknown';
   }
-  return { ...base, ...(e.data ?? {}) };
+  const data = e.data ?? {};
+  // An access method can serve several grants: Seam lists them (the world names its one grant).
+  if (e.eventType.startsWith('access_method.') && typeof data['access_grant_id'] === 'string') {
+    const { access_grant_id, access_grant_key, ...rest } = data;
+    return {
+      ...base,
+      ...rest,
+      access_grant_ids: [access_grant_id],
+      ...(typeof access_grant_key === 'string' ? { access_grant_keys: [access_grant_key] } : {}),
+    };
+  }
+  return { ...base, ...data };
 }

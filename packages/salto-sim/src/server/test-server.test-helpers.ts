@@ -8,6 +8,15 @@ import type { DeliveryOptions } from './webhooks.js';
 
 export const TEST_KEY = 'seam_test_key_for_the_simulator';
 
+/** Salto delays short enough for a real-clock test (SDK polling) to finish quickly. */
+export const FAST_TIMINGS = {
+  pinAssignmentMs: [20, 80],
+  programmingMs: [20, 80],
+  removalMs: [20, 80],
+  unlockMs: [20, 80],
+  relockMs: 100,
+} as const;
+
 export interface CallResult {
   readonly status: number;
   readonly headers: Headers;

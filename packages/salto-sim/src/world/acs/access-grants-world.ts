@@ -24,6 +24,13 @@ export class AccessGrantsWorld {
     return this.rooms.faults.call(op, this, fn);
   }
 
+  /** One user identity, or `null`. No faults. */
+  inspectUserIdentity(userIdentityId: string): UserIdentityRecord | null {
+    this.rooms.rt.catchUp();
+    const i = this.s.acs.identities.get(userIdentityId);
+    return i ? userIdentityView(this.s, i) : null;
+  }
+
   private get s() {
     return this.rooms.s;
   }

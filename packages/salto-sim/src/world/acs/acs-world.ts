@@ -105,6 +105,13 @@ export class AcsWorld {
       .map((u) => acsUserView(this.s, u));
   }
 
+  /** One ACS user, or `null`. No faults. */
+  inspectUser(acsUserId: string): AcsUserRecord | null {
+    this.rt.catchUp();
+    const u = this.s.acs.users.get(acsUserId);
+    return u ? acsUserView(this.s, u) : null;
+  }
+
   /** Credentials, optionally of one user, in creation order. No faults. */
   inspectCredentials(filter: { readonly acsUserId?: string } = {}): AcsCredentialRecord[] {
     this.rt.catchUp();
