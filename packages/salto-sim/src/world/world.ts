@@ -11,14 +11,14 @@ import { Controls } from './controls.js';
 import { Door } from './door.js';
 import { invalid } from './failures.js';
 import { Faults } from './faults.js';
-import type { QueuedTransition } from './heap.js';
 import { SlotLedger } from './ledger.js';
 import { Lifecycle } from './lifecycle.js';
 import { Queries } from './queries.js';
-import { Runtime, type TransitionHandler } from './runtime.js';
+import { Runtime } from './runtime.js';
 import { isWorldSnapshot, restoreSnapshot, takeSnapshot, type WorldSnapshot } from './snapshot.js';
 import { type EventListener, WorldState } from './state.js';
 import { Topology } from './topology.js';
+import { TransitionRouter } from './transition-router.js';
 import type {
   AccessCodeRecord,
   ActionAttemptRecord,
@@ -56,21 +56,6 @@ export interface WorldOptions {
   /** Default: a `VirtualClock` at 2026-01-01T00:00:00Z (advance it with `world.advance`). */
   readonly clock?: Clock;
   readonly config?: WorldConfigInput;
-}
-
-/** Routes each due transition to the room that owns its kind. */
-class TransitionRouter implements TransitionHandler {
-  door!: Door;
-  lifecycle!: Lifecycle;
-  acs!: AcsWorld;
-
-  handle(tr: QueuedTransition): void {
-    if (tr.kind === 'unlock_done') this.door.finishAttempt(tr.target);
-    else if (tr.kind === 'relock') this.door.relock(tr.target);
-    else if (tr.kind === 'acs_subscribe' || tr.kind === 'acs_unsubscribe' || tr.kind === 'acs_issue')
-      this.acs.handle(tr);
-    else this.lifecycle.handle(tr);
-  }
 }
 
 /**
