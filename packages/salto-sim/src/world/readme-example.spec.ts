@@ -2,10 +2,10 @@
  * The README's "site hitting its limit" example, run as a test. The block between the markers
  * below must appear verbatim in README.md (checked at the end), so the README stays runnable.
  */
-import { readFileSync } from 'node:fs';
 import { expect, it, onTestFinished, vi } from 'vitest';
 // README: import { createDefaultWorld } from '@keyslot/salto-sim';
 import { createDefaultWorld } from '../index.js';
+import { expectExampleInReadme } from './readme-example.test-helpers.js';
 
 it('README example: a site hits its slot limit', async () => {
   const lines: string[] = [];
@@ -46,13 +46,5 @@ it('README example: a site hits its slot limit', async () => {
     'set 6',
   ]);
 
-  const source = readFileSync(new URL(import.meta.url), 'utf8');
-  const body = source.split('// --- example start ---\n')[1]!.split('  // --- example end ---')[0]!;
-  const dedented = body
-    .split('\n')
-    .map((l) => l.replace(/^ {2}/, ''))
-    .join('\n')
-    .trimEnd();
-  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-  expect(readme).toContain(dedented);
+  expectExampleInReadme(import.meta.url, new URL('../../README.md', import.meta.url));
 });

@@ -2,10 +2,10 @@
  * The README's "Doors through Salto KS ACS" example, run as a test. The block between the markers
  * must appear verbatim in README.md (checked at the end), so the README's numbers stay true.
  */
-import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 // README: import { createDefaultWorld } from '@keyslot/salto-sim';
 import { createDefaultWorld } from '../../index.js';
+import { expectExampleInReadme } from '../readme-example.test-helpers.js';
 
 it('README example: a four-door stay costs 4 slots on the lock path and 1 through the ACS path', async () => {
   const lines: string[] = [];
@@ -38,13 +38,5 @@ it('README example: a four-door stay costs 4 slots on the lock path and 1 throug
 
   expect(lines).toEqual(['lock path 4', 'ACS path 1', 'code 6', 'true 1']);
 
-  const source = readFileSync(new URL(import.meta.url), 'utf8');
-  const body = source.split('// --- example start ---\n')[1]!.split('  // --- example end ---')[0]!;
-  const dedented = body
-    .split('\n')
-    .map((l) => l.replace(/^ {2}/, ''))
-    .join('\n')
-    .trimEnd();
-  const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
-  expect(readme).toContain(dedented);
+  expectExampleInReadme(import.meta.url, new URL('../../../README.md', import.meta.url));
 });
