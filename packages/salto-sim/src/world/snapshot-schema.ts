@@ -11,8 +11,8 @@ import {
   subscribedUsersOf,
 } from './acs/snapshot-schema.js';
 import { issueList, jsonRecord, PARSE_OPTIONS } from './schema-issues.js';
-import { isTimeZone } from './topology.js';
 import { count, durationMs, id, instant, type Problem, pin, text } from './snapshot-ranges.js';
+import { isTimeZone } from './topology.js';
 import type { RateLimitedOperation, SimEventType, SimFailure, SimOperation, SimResult } from './types.js';
 import { SaltoKsWorld, type WorldSnapshot } from './world.js';
 
@@ -136,7 +136,6 @@ const account = z.strictObject({
   displayName: text(1_000),
   createdAt: instant(),
 });
-
 
 const site = z.strictObject({
   siteId: id(),
