@@ -2,14 +2,17 @@
  * The README's "Doors through Salto KS ACS" example, run as a test. The block between the markers
  * must appear verbatim in README.md (checked at the end), so the README's numbers stay true.
  */
-import { expect, it } from 'vitest';
+import { expect, it, onTestFinished, vi } from 'vitest';
 // README: import { createDefaultWorld } from '@keyslot/salto-sim';
 import { createDefaultWorld } from '../../index.js';
 import { expectExampleInReadme } from '../readme-example.test-helpers.js';
 
 it('README example: a four-door stay costs 4 slots on the lock path and 1 through the ACS path', async () => {
   const lines: string[] = [];
-  const log = (...args: unknown[]) => lines.push(args.map(String).join(' '));
+  const spy = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
+    lines.push(args.map(String).join(' '));
+  });
+  onTestFinished(() => spy.mockRestore());
   // --- example start ---
   const { world, ids } = createDefaultWorld({ seed: 42 });
   const site = ids.sites.apartments; // "Casa Sol Apartments", slot limit 10
@@ -17,7 +20,7 @@ it('README example: a four-door stay costs 4 slots on the lock path and 1 throug
 
   // Lock path: one access code per door, and every code is its own Salto user.
   for (const deviceId of doors) world.createAccessCode({ deviceId, name: 'Stay 1001' });
-  log('lock path', world.inspectSite(site)!.used); // lock path 4
+  console.log('lock path', world.inspectSite(site)!.used); // lock path 4
 
   // ACS path: one Access Grant over the same four entrances = one Salto user.
   const grant = world.accessGrants.createAccessGrant({
@@ -27,13 +30,13 @@ it('README example: a four-door stay costs 4 slots on the lock path and 1 throug
     accessGrantKey: 'stay-1002',
   });
   if (!grant.ok) throw new Error(grant.error.message);
-  log('ACS path', world.inspectSite(site)!.used - 4); // ACS path 1
+  console.log('ACS path', world.inspectSite(site)!.used - 4); // ACS path 1
 
   await world.advance(5_000); // Salto generates the grant's one PIN (virtual time)
   const methods = world.accessGrants.listAccessMethods({ accessGrantKey: 'stay-1002' });
-  if (methods.ok) log(methods.value[0]!.mode, methods.value[0]!.code?.length); // code 6
+  if (methods.ok) console.log(methods.value[0]!.mode, methods.value[0]!.code?.length); // code 6
   const [user] = world.acs.inspectUsers({ siteId: site });
-  log(user!.isSubscribed, world.acs.inspectCredentials({ acsUserId: user!.acsUserId }).length); // true 1
+  console.log(user!.isSubscribed, world.acs.inspectCredentials({ acsUserId: user!.acsUserId }).length); // true 1
   // --- example end ---
 
   expect(lines).toEqual(['lock path 4', 'ACS path 1', 'code 6', 'true 1']);
