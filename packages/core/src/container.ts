@@ -16,6 +16,10 @@ import { type AccessPolicy, DEFAULT_POLICY, parsePolicy } from './domain/policy.
 import { SystemClock } from './infrastructure/clock.js';
 import { InMemoryGrantStore } from './infrastructure/in-memory-grant-store.js';
 import { createConsoleLogger } from './infrastructure/logging.js';
+import {
+  ACCESS_GRANT_GATEWAY as ACCESS_GRANT_GATEWAY_SYMBOL,
+  type AccessGrantGateway,
+} from './ports/access-grant-gateway.js';
 import { CLOCK as CLOCK_SYMBOL, type Clock } from './ports/clock.js';
 import { GRANT_STORE as GRANT_STORE_SYMBOL, type GrantStore } from './ports/grant-store.js';
 import { LOCK_GATEWAY as LOCK_GATEWAY_SYMBOL, type LockGateway } from './ports/lock-gateway.js';
@@ -25,6 +29,7 @@ import { RANDOM_SOURCE as RANDOM_SOURCE_SYMBOL, type RandomSource } from './port
 // Typed tokens: the same `Symbol.for` values as the ports' tokens, annotated so that
 // `container.get(LOCK_GATEWAY)` is a `LockGateway` (a bare symbol would type as `unknown`).
 export const LOCK_GATEWAY: ServiceIdentifier<LockGateway> = LOCK_GATEWAY_SYMBOL;
+export const ACCESS_GRANT_GATEWAY: ServiceIdentifier<AccessGrantGateway> = ACCESS_GRANT_GATEWAY_SYMBOL;
 export const GRANT_STORE: ServiceIdentifier<GrantStore> = GRANT_STORE_SYMBOL;
 export const CLOCK: ServiceIdentifier<Clock> = CLOCK_SYMBOL;
 export const LOGGER: ServiceIdentifier<Logger> = LOGGER_SYMBOL;

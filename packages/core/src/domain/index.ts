@@ -1,4 +1,5 @@
 export * from './access-code.js';
+export * from './access-grant.js';
 export * from './decision-inputs.js';
 export * from './grant.js';
 export * from './grant-decision.js';

@@ -3,8 +3,22 @@ import { HOUR_MS } from './time.js';
 export type SiteId = string;
 
 /**
- * A Salto KS site. Its subscription caps how many users (= access codes through Seam) are
- * subscribed at once: the slot limit.
+ * How a grant costs the site's user slots; it depends on the path through which keyslot reaches
+ * the site, and the gateway that lists the site sets it:
+ * - `code_per_lock` (Seam's lock integration, `LockGateway`): every access code is its own Salto
+ *   user, so a grant over k locks holds k slots, each from when Salto loads the code
+ *   (`startsAt − slotLeadTimeMs`) until `endsAt`.
+ * - `user_per_grant` (Seam's Salto KS access control system and its Access Grants,
+ *   `AccessGrantGateway`): the grant is one Salto user, so it holds ONE slot however many doors,
+ *   from `startsAt` (the user is subscribed then, not before) until `endsAt`.
+ * The rules that read it live in `slot-holding.ts`.
+ */
+export type SlotCostModel = 'code_per_lock' | 'user_per_grant';
+
+/**
+ * A Salto KS site. Its subscription caps how many users (access codes of the lock integration,
+ * subscribed ACS users of the access control system: one pool) are subscribed at once: the slot
+ * limit.
  */
 export interface Site {
   readonly id: SiteId;
@@ -20,6 +34,8 @@ export interface Site {
   readonly slotLeadTimeMs: number;
   /** Salto KS Pro sites with the custom-PIN setting accept caller-chosen PINs. */
   readonly hasCustomPinSubscription: boolean;
+  /** How a grant costs this site's slots; absent means `code_per_lock` (the lock integration). */
+  readonly slotCostModel?: SlotCostModel;
 }
 
 export const DEFAULT_SLOT_LEAD_TIME_MS = 72 * HOUR_MS;

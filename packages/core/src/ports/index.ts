@@ -1,3 +1,4 @@
+export * from './access-grant-gateway.js';
 export * from './clock.js';
 export * from './grant-store.js';
 export * from './lock-gateway.js';

@@ -7,7 +7,11 @@ import type { AccessWindow } from '../domain/time.js';
 /**
  * Why the provider refused or could not complete a call. Expected outcomes, returned, never thrown.
  *
- * - `lock_not_found`, `access_code_not_found`, `site_not_found`: the id is unknown (or gone).
+ * - `lock_not_found`, `access_code_not_found`, `site_not_found`, `access_grant_not_found`: the id
+ *   is unknown (or gone). On an `AccessGrantGateway` a door is a lock: an unknown door is
+ *   `lock_not_found`.
+ * - `access_grant_exists`: an access grant with this grant key already exists at the provider;
+ *   find it by key instead of creating it again.
  * - `custom_pin_not_allowed`: a PIN was supplied but the site has no custom-PIN subscription.
  * - `capability_missing`: the lock cannot do this (no PIN pad, no remote-unlock waiver).
  * - `hub_offline`: the lock's IQ hub cannot be reached; nothing was changed.
@@ -25,6 +29,8 @@ export type GatewayFailureCode =
   | 'lock_not_found'
   | 'access_code_not_found'
   | 'site_not_found'
+  | 'access_grant_not_found'
+  | 'access_grant_exists'
   | 'custom_pin_not_allowed'
   | 'capability_missing'
   | 'hub_offline'
