@@ -16,24 +16,28 @@
  *   two live codes on one lock, and no code was refused at the limit (the app never pushed the
  *   site over its limit);
  * - every outcome the app saw was a typed result (`{ ok, value.code }` / `{ ok, error.code }`).
+ *
+ * The scenarios and their arbitraries are in `scenario-commands.ts`; the app the runner drives is
+ * `scenario-app.ts` (compositions in this process) or, with `processApp`, `process-app-mode.ts`
+ * (a child process killed with SIGKILL).
  */
-import fc from 'fast-check';
-import { GrantAccess } from '../application/grant-access.js';
-import { ReconcileSite } from '../application/reconcile-site.js';
-import { RevokeAccess } from '../application/revoke-access.js';
-import { UnlockDoor } from '../application/unlock-door.js';
 import { grantKeyOf } from '../domain/access-code.js';
 import { type Grant, holdsPlannedSlots } from '../domain/grant.js';
 import type { HubLink, LockId } from '../domain/lock.js';
-import type { AccessPolicy } from '../domain/policy.js';
 import type { SiteId } from '../domain/site.js';
 import { type AccessWindow, HOUR_MS, sameWindow, windowEnded } from '../domain/time.js';
 import { InMemoryGrantStore } from '../infrastructure/in-memory-grant-store.js';
-import { silentLogger } from '../infrastructure/logging.js';
 import type { Clock } from '../ports/clock.js';
-import type { GrantStore } from '../ports/grant-store.js';
 import type { LockGateway } from '../ports/lock-gateway.js';
 import type { AppOp, ScenarioAppHost } from './process-app.js';
+import { processScenarioApp } from './process-app-mode.js';
+import { type AppCallResult, inProcessScenarioApp, type ScenarioApp } from './scenario-app.js';
+import {
+  describeCommand,
+  type InjectedFault,
+  type ScenarioCommand,
+  type ScenarioSetup,
+} from './scenario-commands.js';
 
 /** One access code as the provider itself holds it (read without faults). */
 export interface ProviderCodeView {
@@ -56,12 +60,6 @@ export interface ProviderView {
   /** Codes not yet gone (including `removing` ones). */
   readonly codes: readonly ProviderCodeView[];
 }
-
-export type InjectedFault =
-  | { readonly kind: 'server_error'; readonly status: 500 | 503 }
-  | { readonly kind: 'rate_limited' }
-  | { readonly kind: 'latency'; readonly ms: number }
-  | { readonly kind: 'reply_lost' };
 
 export interface ExactlyOnceFixture {
   /** The site as the gateway names it. */
@@ -88,166 +86,6 @@ export interface ExactlyOnceFixture {
   /** The provider's state, read directly (never faulted). */
   inspect(): ProviderView;
 }
-
-// ───────────────────────────── commands ─────────────────────────────
-
-export type ScenarioCommand =
-  | {
-      readonly t: 'grant';
-      readonly key: number;
-      readonly locks: readonly number[];
-      /** `null`: ongoing; else hours from now to start, and length in hours. */
-      readonly window: { readonly startH: number; readonly lenH: number } | null;
-    }
-  | { readonly t: 'revoke'; readonly key: number }
-  | { readonly t: 'unlock'; readonly lock: number; readonly holder: number }
-  | { readonly t: 'reconcile' }
-  | { readonly t: 'advance'; readonly ms: number }
-  | { readonly t: 'fault'; readonly fault: InjectedFault; readonly target: number; readonly count: number }
-  | { readonly t: 'hub'; readonly lock: number; readonly link: HubLink }
-  /** Move the limit by `delta`, never below what the live grants and the provider already hold. */
-  | { readonly t: 'limit'; readonly delta: number }
-  /** The app process dies between two steps: a fresh composition over the same store. */
-  | { readonly t: 'crash' }
-  /**
-   * The app dies in the middle of `op`: `calls` port calls (gateway or store) complete, then the
-   * next one hangs for ever — `before` it reaches the port, or `after` (it took effect, the
-   * reply never came back).
-   */
-  | {
-      readonly t: 'crash_during';
-      readonly op: ScenarioCommand & { readonly t: 'grant' | 'revoke' | 'reconcile' };
-      readonly calls: number;
-      readonly phase: 'before' | 'after';
-    };
-
-export interface ScenarioSetup {
-  readonly slotLimit: number;
-  readonly policy: AccessPolicy;
-}
-
-const KEYS = 5;
-
-export function describeCommand(c: ScenarioCommand): string {
-  switch (c.t) {
-    case 'grant':
-      return `grant(g${c.key}, locks ${c.locks.join('+')}, ${c.window ? `in ${c.window.startH}h for ${c.window.lenH}h` : 'ongoing'})`;
-    case 'revoke':
-      return `revoke(g${c.key})`;
-    case 'unlock':
-      return `unlock(lock ${c.lock}, holder of g${c.holder})`;
-    case 'reconcile':
-      return 'reconcile';
-    case 'advance':
-      return `advance(${c.ms} ms)`;
-    case 'fault':
-      return `fault(${JSON.stringify(c.fault)} ×${c.count} on target ${c.target})`;
-    case 'hub':
-      return `hub(lock ${c.lock} → ${c.link})`;
-    case 'limit':
-      return `limit(${c.delta >= 0 ? '+' : ''}${c.delta})`;
-    case 'crash':
-      return 'crash';
-    case 'crash_during':
-      return `crash_during(${describeCommand(c.op)} after ${c.calls} port calls, ${c.phase})`;
-  }
-}
-
-const withToString = <T extends ScenarioCommand>(c: T): T =>
-  Object.defineProperty({ ...c }, fc.toStringMethod, { value: () => describeCommand(c), enumerable: false });
-
-export interface ScenarioArbOptions {
-  readonly lockCount: number;
-  readonly faultTargetCount: number;
-  readonly maxLatencyMs: number;
-  readonly maxCommands?: number;
-}
-
-/** Random scenario command lists (small, so each run takes milliseconds). */
-export function scenarioCommandsArb(o: ScenarioArbOptions): fc.Arbitrary<ScenarioCommand[]> {
-  const lockIdx = fc.nat(o.lockCount - 1);
-  const key = fc.nat(KEYS - 1);
-  const grant = fc.record({
-    t: fc.constant('grant' as const),
-    key,
-    locks: fc.uniqueArray(lockIdx, { minLength: 1, maxLength: Math.min(2, o.lockCount) }),
-    window: fc.option(
-      fc.record({ startH: fc.integer({ min: -2, max: 96 }), lenH: fc.integer({ min: 1, max: 72 }) }),
-      {
-        freq: 2,
-      },
-    ),
-  });
-  const revoke = fc.record({ t: fc.constant('revoke' as const), key });
-  const reconcile = fc.constant({ t: 'reconcile' as const });
-  const fault = fc.record({
-    t: fc.constant('fault' as const),
-    fault: fc.oneof(
-      fc.record({
-        kind: fc.constant('server_error' as const),
-        status: fc.constantFrom(500 as const, 503 as const),
-      }),
-      fc.constant({ kind: 'rate_limited' as const }),
-      fc.record({ kind: fc.constant('latency' as const), ms: fc.integer({ min: 1, max: o.maxLatencyMs }) }),
-      fc.constant({ kind: 'reply_lost' as const }),
-    ),
-    target: fc.nat(o.faultTargetCount - 1),
-    count: fc.integer({ min: 1, max: 3 }),
-  });
-  const cmd: fc.Arbitrary<ScenarioCommand> = fc.oneof(
-    { arbitrary: grant, weight: 5 },
-    { arbitrary: revoke, weight: 2 },
-    { arbitrary: fc.record({ t: fc.constant('unlock' as const), lock: lockIdx, holder: key }), weight: 1 },
-    { arbitrary: reconcile, weight: 2 },
-    {
-      arbitrary: fc.record({
-        t: fc.constant('advance' as const),
-        ms: fc.oneof(
-          fc.integer({ min: 1_000, max: 120_000 }),
-          fc.integer({ min: HOUR_MS, max: 3 * 24 * HOUR_MS }),
-        ),
-      }),
-      weight: 2,
-    },
-    { arbitrary: fault, weight: 5 },
-    {
-      arbitrary: fc.record({
-        t: fc.constant('hub' as const),
-        lock: lockIdx,
-        link: fc.constantFrom<HubLink>('good', 'weak', 'offline'),
-      }),
-      weight: 2,
-    },
-    {
-      arbitrary: fc.record({ t: fc.constant('limit' as const), delta: fc.integer({ min: -2, max: 2 }) }),
-      weight: 1,
-    },
-    { arbitrary: fc.constant({ t: 'crash' as const }), weight: 1 },
-    {
-      arbitrary: fc.record({
-        t: fc.constant('crash_during' as const),
-        op: fc.oneof(grant, revoke, reconcile),
-        calls: fc.nat(12),
-        phase: fc.constantFrom('before' as const, 'after' as const),
-      }),
-      weight: 2,
-    },
-  );
-  return fc.array(cmd.map(withToString), { minLength: 3, maxLength: o.maxCommands ?? 24, size: 'max' });
-}
-
-export const scenarioSetupArb = (o: { maxLimit?: number } = {}): fc.Arbitrary<ScenarioSetup> =>
-  fc.record({
-    slotLimit: fc.integer({ min: 1, max: o.maxLimit ?? 5 }),
-    policy: fc.record({
-      reservedSlots: fc.nat(1),
-      reservedSlotsBySite: fc.constant({}),
-      maxGrantDurationMs: fc.constant(null),
-      onWeakHub: fc.constantFrom('accept' as const, 'refuse' as const),
-      onOfflineHub: fc.constantFrom('refuse' as const, 'accept_and_retry' as const),
-      remoteUnlock: fc.constantFrom('anyone' as const, 'active_grant_holders' as const),
-    }),
-  });
 
 // ───────────────────────────── runner ─────────────────────────────
 
@@ -289,69 +127,6 @@ export function addStats(into: ScenarioStats, s: ScenarioStats): void {
   for (const [k, v] of Object.entries(s.outcomes)) into.outcomes[k] = (into.outcomes[k] ?? 0) + v;
 }
 
-const never = <T>(): Promise<T> => new Promise<T>(() => {});
-/** A `guarded` run that recorded its outcome itself. */
-const SKIP = Symbol('recorded');
-
-/**
- * Port calls of a doomed app instance: the first `budget` go through, then everything hangs.
- *
- * The crash is over only once every call the instance had already sent has landed (`landed()`):
- * an `after` call "took effect, the reply never came back" — it does not stay in flight and land
- * in the middle of the next instance's work. A request that outlives its process and commits
- * after a fresh instance listed the codes is a duplicate no client can prevent (Seam has no
- * idempotency key or conditional create), only repair later — not the fault this runner models.
- */
-class CrashSwitch {
-  tripped = false;
-  private resolveTrip: () => void = () => {};
-  readonly trip: Promise<void> = new Promise<void>((r) => {
-    this.resolveTrip = r;
-  });
-  /** Calls this instance sent to its ports (those that went through, and the `after` one). */
-  private readonly sent: Promise<unknown>[] = [];
-  constructor(
-    private budget: number,
-    private readonly phase: 'before' | 'after',
-  ) {}
-
-  call<T>(run: () => Promise<T>): Promise<T> {
-    if (this.tripped) return never();
-    if (this.budget > 0) {
-      this.budget--;
-      return this.send(run);
-    }
-    this.tripped = true;
-    this.resolveTrip();
-    if (this.phase === 'after') {
-      // The call reaches the port and takes effect; the app never sees the answer.
-      this.send(run).catch(() => undefined);
-    }
-    return never();
-  }
-
-  /** Settles once every call this instance sent has taken effect (or failed). */
-  async landed(): Promise<void> {
-    await Promise.allSettled(this.sent);
-  }
-
-  private send<T>(run: () => Promise<T>): Promise<T> {
-    const p = run();
-    this.sent.push(p);
-    return p;
-  }
-}
-
-function wrapPort<T extends object>(port: T, around: (run: () => Promise<unknown>) => Promise<unknown>): T {
-  return new Proxy(port, {
-    get(target, prop, receiver) {
-      const v = Reflect.get(target, prop, receiver);
-      if (typeof v !== 'function') return v;
-      return (...args: unknown[]) => around(() => Promise.resolve(v.apply(target, args)));
-    },
-  });
-}
-
 const isTyped = (r: unknown): boolean => {
   if (typeof r !== 'object' || r === null) return false;
   const x = r as { ok?: unknown; value?: { code?: unknown }; error?: { code?: unknown; message?: unknown } };
@@ -359,10 +134,6 @@ const isTyped = (r: unknown): boolean => {
   return x.ok === false && typeof x.error?.code === 'string' && typeof x.error.message === 'string';
 };
 
-/**
- * Runs one scenario against a fixture and checks every invariant. Throws an `Error` listing the
- * violations (with the step log) if any; returns the run's statistics otherwise.
- */
 /**
  * How many scenarios a fault suite runs: `base` in CI (fixed seed), 10× when `FC_NUM_RUNS` is set
  * (as `pnpm test:deep` does), or exactly `KEYSLOT_FAULT_RUNS` when given.
@@ -394,6 +165,10 @@ export interface ScenarioOptions {
   readonly processApp?: ScenarioAppHost;
 }
 
+/**
+ * Runs one scenario against a fixture and checks every invariant. Throws an `Error` listing the
+ * violations (with the step log) if any; returns the run's statistics otherwise.
+ */
 export async function runExactlyOnceScenario(
   fx: ExactlyOnceFixture,
   setup: ScenarioSetup,
@@ -402,12 +177,9 @@ export async function runExactlyOnceScenario(
 ): Promise<ScenarioStats> {
   const host = options.processApp;
   const lateLanding = options.lateLanding === true || host !== undefined;
-  /** Calls of crashed instances still in flight (late-landing mode). */
-  const inFlight: Promise<void>[] = [];
   const stats = emptyStats();
   const violations: string[] = [];
   const log: string[] = [];
-  const store: GrantStore & { all(): readonly Grant[] } = new InMemoryGrantStore();
   const refused = new Set<string>();
   let knownLimit = setup.slotLimit;
 
@@ -432,26 +204,21 @@ export async function runExactlyOnceScenario(
     }
   };
 
-  const compose = (sw: CrashSwitch | null) => {
-    const observed = wrapPort(fx.newGateway(), async (run) => {
-      stats.providerCalls++;
-      try {
-        return await run();
-      } finally {
-        observe('provider call');
-      }
-    });
-    const gateway = sw ? wrapPort(observed, (run) => sw.call(run)) : observed;
-    const s = sw ? wrapPort(store, (run) => sw.call(run)) : store;
-    const deps = { gateway, store: s, clock: fx.clock, logger: silentLogger, policy: setup.policy };
-    return {
-      grant: new GrantAccess(deps),
-      revoke: new RevokeAccess(deps),
-      unlock: new UnlockDoor(deps),
-      reconcile: new ReconcileSite(deps),
-    };
-  };
-  let app = compose(null);
+  const app: ScenarioApp = host
+    ? processScenarioApp({
+        host,
+        context: () => ({ now: fx.clock.now(), slotLimit: knownLimit }),
+        counters: stats,
+      })
+    : inProcessScenarioApp({
+        newGateway: () => fx.newGateway(),
+        clock: fx.clock,
+        policy: setup.policy,
+        store: new InMemoryGrantStore(),
+        counters: stats,
+        observe,
+        lateLanding,
+      });
 
   const record = (useCase: string, r: unknown): void => {
     if (!isTyped(r)) {
@@ -463,19 +230,18 @@ export async function runExactlyOnceScenario(
     const k = `${useCase}:${code}`;
     stats.outcomes[k] = (stats.outcomes[k] ?? 0) + 1;
   };
-  const guarded = async (useCase: string, run: () => Promise<unknown>): Promise<void> => {
+  /** Runs a use case; records its outcome (none when the app died first) or that it threw. */
+  const guarded = async (useCase: string, run: () => Promise<AppCallResult>): Promise<void> => {
     try {
       const r = await run();
-      if (r !== SKIP) record(useCase, r);
+      if ('outcome' in r) record(useCase, r.outcome);
     } catch (e) {
       violations.push(`${useCase} threw: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     }
   };
 
-  /** The stored grants: this process's store, or as the app process reads its database. */
-  const storedGrants = async (): Promise<readonly Grant[]> => (host ? host.grants() : store.all());
   const liveGrants = async (now: number): Promise<Grant[]> =>
-    (await storedGrants()).filter(
+    (await app.grants()).filter(
       (g) => g.siteId === fx.siteId && g.revokedAt === null && !windowEnded(g.window, now),
     );
 
@@ -502,30 +268,6 @@ export async function runExactlyOnceScenario(
       : c.t === 'revoke'
         ? { useCase: 'revoke', input: `g${c.key}` }
         : { useCase: 'reconcile', input: fx.siteId };
-  /** Process mode: one use case in the app process; a kill there is a crash, not an outcome. */
-  const inProcess = async (
-    useCase: string,
-    op: AppOp,
-    kill?: { calls: number; phase: 'before' | 'after' },
-  ) => {
-    if (!host) throw new Error('no app process');
-    const r = await host.run(op, { now: fx.clock.now(), slotLimit: knownLimit }, kill);
-    if ('killed' in r) {
-      stats.kills++;
-      await host.start();
-    } else record(useCase, r.outcome);
-  };
-  const runOp = (
-    a: ReturnType<typeof compose>,
-    c: ScenarioCommand & { t: 'grant' | 'revoke' | 'reconcile' },
-  ) =>
-    host
-      ? guarded(c.t, async () => inProcess(c.t, appOp(c)).then(() => SKIP))
-      : c.t === 'grant'
-        ? guarded('grant', () => a.grant.execute(grantRequest(c)))
-        : c.t === 'revoke'
-          ? guarded('revoke', () => a.revoke.execute(`g${c.key}`))
-          : guarded('reconcile', () => a.reconcile.execute(fx.siteId));
 
   for (const c of commands) {
     stats.steps++;
@@ -534,7 +276,7 @@ export async function runExactlyOnceScenario(
       case 'grant':
       case 'revoke':
       case 'reconcile':
-        await runOp(app, c);
+        await guarded(c.t, () => app.run(appOp(c)));
         break;
       case 'unlock': {
         const input = {
@@ -542,11 +284,7 @@ export async function runExactlyOnceScenario(
           holder: `holder-${c.holder}`,
           timeoutMs: 30_000,
         };
-        await guarded('unlock', () =>
-          host
-            ? inProcess('unlock', { useCase: 'unlock', input }).then(() => SKIP)
-            : app.unlock.execute(input),
-        );
+        await guarded('unlock', () => app.run({ useCase: 'unlock', input }));
         break;
       }
       case 'advance':
@@ -565,7 +303,7 @@ export async function runExactlyOnceScenario(
         // slot). A downgrade below that breaks grants for reasons no app can prevent.
         const view = fx.inspect();
         const now = fx.clock.now();
-        const committed = (await storedGrants())
+        const committed = (await app.grants())
           .filter((g) => g.siteId === fx.siteId && holdsPlannedSlots(g) && !windowEnded(g.window, now))
           .reduce((n, g) => n + g.lockIds.length, 0);
         const floor = Math.max(view.used, committed, 1);
@@ -578,57 +316,26 @@ export async function runExactlyOnceScenario(
       }
       case 'crash':
         stats.crashes++;
-        if (host) {
-          await host.kill();
-          stats.kills++;
-          await host.start();
-        }
-        app = compose(null);
+        await app.crash();
         break;
-      case 'crash_during': {
+      case 'crash_during':
         stats.crashes++;
-        if (host) {
-          await guarded(c.op.t, () =>
-            inProcess(c.op.t, appOp(c.op), { calls: c.calls, phase: c.phase }).then(() => SKIP),
-          );
-          break;
-        }
-        const sw = new CrashSwitch(c.calls, c.phase);
-        const doomed = compose(sw);
-        await Promise.race([runOp(doomed, c.op), sw.trip]);
-        if (lateLanding) {
-          let settled = false;
-          const landed = sw.landed().then(() => {
-            settled = true;
-          });
-          await new Promise<void>((r) => setImmediate(r));
-          if (!settled) stats.lateLandings++;
-          inFlight.push(landed);
-        } else await sw.landed();
-        app = compose(null);
+        await guarded(c.op.t, () => app.runAndCrash(appOp(c.op), { calls: c.calls, phase: c.phase }));
         break;
-      }
     }
     observe(`after ${describeCommand(c)}`);
   }
 
   // Whatever crashed instances had sent has landed by now; then the faults stop, hubs come
   // back, and reconcile runs until nothing is left to do.
-  await Promise.all(inFlight);
+  await app.settle();
   await fx.clearFaults();
   for (const lockId of fx.lockIds) await fx.setHubLink(lockId, 'good');
-  app = compose(null);
   let converged = false;
   for (let round = 0; round < 8 && !converged; round++) {
     await fx.advance(2 * 60_000);
-    let r: unknown;
-    if (host) {
-      const ran = await host.run(
-        { useCase: 'reconcile', input: fx.siteId },
-        { now: fx.clock.now(), slotLimit: knownLimit },
-      );
-      r = 'killed' in ran ? null : ran.outcome;
-    } else r = await app.reconcile.execute(fx.siteId);
+    const ran = await app.run({ useCase: 'reconcile', input: fx.siteId });
+    const r = 'outcome' in ran ? ran.outcome : null;
     record('final reconcile', r);
     const done = r as { ok?: boolean; value?: { converged?: boolean; actions?: readonly unknown[] } } | null;
     converged = done?.ok === true && done.value?.converged === true && done.value.actions?.length === 0;

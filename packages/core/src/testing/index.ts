@@ -4,3 +4,4 @@ export * from './exactly-once.js';
 export * from './gateway-contract.js';
 export * from './grant-store-contract.js';
 export * from './process-app.js';
+export * from './scenario-commands.js';
