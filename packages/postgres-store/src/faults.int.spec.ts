@@ -12,9 +12,8 @@ import { openPgClient } from './pg-client.js';
 import type { SqlClient, SqlQueryable } from './sql-client.js';
 import { SqlGrantStore } from './sql-grant-store.js';
 import {
+  describePostgres,
   openTestDatabase,
-  postgresSkipReason,
-  postgresUrl,
   storeOver,
   type TestDatabase,
 } from './testing/databases.test-helpers.js';
@@ -119,9 +118,7 @@ describe('PGlite directories', () => {
   }, 240_000);
 });
 
-const pgDescribe = postgresUrl() === null ? describe.skip : describe;
-
-pgDescribe(`PostgreSQL faults${postgresUrl() === null ? ` (skipped: ${postgresSkipReason()})` : ''}`, () => {
+describePostgres('PostgreSQL faults', () => {
   let db: TestDatabase;
   beforeAll(async () => {
     db = await openTestDatabase('postgres');

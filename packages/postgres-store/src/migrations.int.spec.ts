@@ -1,24 +1,19 @@
 /** Migrations: applied on open, idempotent, safe when processes open at once, and a newer schema refused. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { GrantStoreError } from './errors.js';
 import { MIGRATIONS, migrate, SCHEMA_VERSION } from './migrations.js';
 import { openPgClient } from './pg-client.js';
 import {
-  type DatabaseKind,
+  databasePerTest,
+  describeOnDatabases,
+  describePostgres,
   openTestDatabase,
-  postgresUrl,
   storeOver,
   type TestDatabase,
 } from './testing/databases.test-helpers.js';
 
-const kinds: DatabaseKind[] = postgresUrl() === null ? ['pglite-disk'] : ['pglite-disk', 'postgres'];
-
-describe.each(kinds)('migrations on %s', (kind) => {
-  let db: TestDatabase | undefined;
-  afterEach(async () => {
-    await db?.close();
-    db = undefined;
-  });
+describeOnDatabases('migrations', ['pglite-disk', 'postgres'], (kind) => {
+  const openDb = databasePerTest(kind);
 
   const versions = async (d: TestDatabase) =>
     (
@@ -28,7 +23,7 @@ describe.each(kinds)('migrations on %s', (kind) => {
     ).rows.map((r) => r.version);
 
   it('applies every migration once, however often the store is opened', async () => {
-    db = await openTestDatabase(kind); // opened (and migrated) once already
+    const db = await openDb(); // opened (and migrated) once already
     const c = await db.client();
     expect(await migrate(c)).toBe(SCHEMA_VERSION);
     expect(await migrate(c)).toBe(SCHEMA_VERSION);
@@ -37,7 +32,7 @@ describe.each(kinds)('migrations on %s', (kind) => {
   });
 
   it('refuses a database whose schema is newer than this code, and leaves it untouched', async () => {
-    db = await openTestDatabase(kind);
+    const db = await openDb();
     const c = await db.client();
     await c.query("INSERT INTO keyslot_schema_migrations (version, name) VALUES (99, 'from the future')");
     const e = await storeOver(c)
@@ -50,7 +45,7 @@ describe.each(kinds)('migrations on %s', (kind) => {
   });
 
   it('a later migration is applied on the next open, in order', async () => {
-    db = await openTestDatabase(kind);
+    const db = await openDb();
     const c = await db.client();
     const next = [
       ...MIGRATIONS,
@@ -66,7 +61,7 @@ describe.each(kinds)('migrations on %s', (kind) => {
   });
 });
 
-describe.skipIf(postgresUrl() === null)('migrations on a shared PostgreSQL', () => {
+describePostgres('migrations on a shared PostgreSQL', () => {
   it('processes opening an empty database at once: each finds the schema, applied once', async () => {
     const db = await openTestDatabase('postgres');
     try {

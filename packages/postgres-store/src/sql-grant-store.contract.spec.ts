@@ -5,31 +5,15 @@
  * instances.
  */
 import { describeGrantStoreContract } from '@keyslot/core/testing';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  type DatabaseKind,
-  openTestDatabase,
-  postgresUrl,
-  storeOver,
-  type TestDatabase,
-} from './testing/databases.test-helpers.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { databasePerFile, describeOnDatabases, storeOver } from './testing/databases.test-helpers.js';
 
-const KINDS: readonly DatabaseKind[] = ['pglite-memory', 'pglite-disk', 'postgres'];
-
-for (const kind of KINDS) {
-  if (kind === 'postgres' && postgresUrl() === null) {
-    describe.skip(`GrantStore contract: SqlGrantStore on ${kind} (no PostgreSQL server)`, () => {});
-    continue;
-  }
-  let db: Promise<TestDatabase> | undefined;
-  afterAll(async () => {
-    await (await db)?.close();
-  });
+describeOnDatabases('GrantStore contract', ['pglite-memory', 'pglite-disk', 'postgres'], (kind) => {
+  const database = databasePerFile(kind);
   describeGrantStoreContract(
     `SqlGrantStore on ${kind}`,
     async () => {
-      db ??= openTestDatabase(kind);
-      const d = await db;
+      const d = await database();
       return {
         fresh: async () => {
           await d.reset();
@@ -41,4 +25,4 @@ for (const kind of KINDS) {
     { describe, it, expect, beforeEach, afterEach },
     { timeoutMs: 120_000 },
   );
-}
+});

@@ -1,12 +1,15 @@
 /**
- * Databases for the tests: one PGlite per kind per test file (opening PGlite costs seconds), and a
- * fresh PostgreSQL database per test file on the shared test server. `fresh()` empties the tables,
- * so each case or property run starts from nothing without paying for a new database.
+ * Databases for the tests: PGlite in memory, PGlite in a directory, and a fresh PostgreSQL database
+ * on the shared test server. `describeOnDatabases` runs a block once per kind (PostgreSQL's skipped,
+ * saying why, when there is no server — never under CI=true, where set-up fails instead);
+ * `databasePerTest` / `databasePerFile` open and close them. `reset()` empties the tables, so each
+ * case or property run starts from nothing without paying for a new database (opening PGlite costs
+ * seconds).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inject } from 'vitest';
+import { afterAll, afterEach, describe, inject } from 'vitest';
 import { openPgClient } from '../pg-client.js';
 import { openPgliteClient } from '../pglite-client.js';
 import type { SqlClient } from '../sql-client.js';
@@ -76,5 +79,52 @@ export async function openTestDatabase(kind: DatabaseKind): Promise<TestDatabase
       for (const c of new Set(clients.values())) await c.close();
       await drop();
     },
+  };
+}
+
+const skipped = (kind: DatabaseKind): boolean => kind === 'postgres' && postgresUrl() === null;
+
+/** `body` in a block of its own for each kind; PostgreSQL's is skipped, saying why, without a server. */
+export function describeOnDatabases(
+  title: string,
+  kinds: readonly DatabaseKind[],
+  body: (kind: DatabaseKind) => void,
+): void {
+  for (const kind of kinds) {
+    const name = `${title} on ${kind}`;
+    if (skipped(kind)) describe.skip(`${name} (skipped: ${postgresSkipReason()})`, () => body(kind));
+    else describe(name, () => body(kind));
+  }
+}
+
+/** A block that needs the PostgreSQL server (skipped, saying why, without one). */
+export function describePostgres(title: string, body: () => void): void {
+  if (skipped('postgres')) describe.skip(`${title} (skipped: ${postgresSkipReason()})`, body);
+  else describe(title, body);
+}
+
+/** Inside a `describe`: a new database for each test that asks for one, closed after the test. */
+export function databasePerTest(kind: DatabaseKind): () => Promise<TestDatabase> {
+  let db: TestDatabase | undefined;
+  afterEach(async () => {
+    await db?.close();
+    db = undefined;
+  });
+  return async () => {
+    await db?.close();
+    db = await openTestDatabase(kind);
+    return db;
+  };
+}
+
+/** Inside a `describe`: one database for all its tests, opened on first use and closed after them. */
+export function databasePerFile(kind: DatabaseKind): () => Promise<TestDatabase> {
+  let db: Promise<TestDatabase> | undefined;
+  afterAll(async () => {
+    await (await db)?.close();
+  });
+  return () => {
+    db ??= openTestDatabase(kind);
+    return db;
   };
 }
