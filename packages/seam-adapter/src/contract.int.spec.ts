@@ -9,9 +9,11 @@ import { SaltoKsWorld } from '@keyslot/salto-sim';
 import { startSimServer } from '@keyslot/salto-sim/server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SeamLockGateway } from './gateway.js';
+import { useSeamSchemaCheck } from './testing/validating-fetch.test-helpers.js';
 
 const API_KEY = 'seam_contract_test_key_1234';
 const SETTLE_MS = 10 * 60_000;
+const schemas = useSeamSchemaCheck();
 
 interface ServerFixture extends GatewayContractFixture {
   sim(route: string, body: Record<string, unknown>): Promise<void>;
@@ -51,6 +53,7 @@ async function serverFixture(): Promise<ServerFixture> {
     {
       apiKey: API_KEY,
       endpoint: server.url,
+      fetch: schemas.fetch,
       slotLimitFor: (id) => (id === site.siteId ? knownLimit : id === otherSite.siteId ? 1 : undefined),
       recoveryDelayMs: 0,
     },

@@ -8,6 +8,7 @@ import { SaltoKsWorld } from '@keyslot/salto-sim';
 import { type SimServer, startSimServer } from '@keyslot/salto-sim/server';
 import { providerView } from '@keyslot/salto-sim/testing';
 import { SeamLockGateway } from '../gateway.js';
+import { SeamSchemaCheck } from '../testing/validating-fetch.test-helpers.js';
 
 export const API_KEY = 'seam_faults_test_key_1234';
 const T0 = Date.UTC(2026, 2, 1);
@@ -49,6 +50,9 @@ export async function httpFixture(
     (name) => must(world.addLock({ hubId: hub.hubId, name, lockType: 'wall_reader_pin' })).deviceId,
   );
   const server = await startSimServer({ world, apiKey: API_KEY });
+  // Every request of every gateway of the scenario, and every reply it gets, against Seam's newest
+  // OpenAPI; `close()` fails the run on any finding.
+  const schemas = new SeamSchemaCheck();
   let knownLimit = slotLimit;
   const sim = async (route: string, body: Record<string, unknown>): Promise<void> => {
     const res = await fetch(`${server.url}${route}`, {
@@ -71,6 +75,7 @@ export async function httpFixture(
         {
           apiKey: API_KEY,
           endpoint: server.url,
+          fetch: schemas.fetch,
           slotLimitFor: (id) => (id === accountId ? knownLimit : undefined),
         },
         { clock, logger: silentLogger },
@@ -91,6 +96,12 @@ export async function httpFixture(
     },
     advance: (ms) => sim('/_sim/clock/advance', { ms }),
     inspect: () => providerView(server.world, accountId),
-    close: () => server.close(),
+    close: async () => {
+      try {
+        await schemas.assertClean();
+      } finally {
+        await server.close();
+      }
+    },
   };
 }
