@@ -32,6 +32,7 @@ describe('parseGrantRequest', () => {
   it('refuses a non-object, naming the request', () => {
     expect(fields(null)).toEqual(['request']);
     expect(fields('booking-1')).toEqual(['request']);
+    expect(messages(null)).toEqual(['must be an object']);
   });
 
   it('names the key when it is missing, too long or has characters a code name cannot carry', () => {
@@ -39,6 +40,9 @@ describe('parseGrantRequest', () => {
     expect(fields({ ...valid, key: 'a'.repeat(65) })).toEqual(['key']);
     expect(fields({ ...valid, key: 'a'.repeat(64) })).toEqual([]);
     expect(fields({ ...valid, key: 'has space' })).toEqual(['key']);
+    expect(messages({ ...valid, key: 'has space' })).toEqual([
+      'must be 1–64 characters of A–Z, a–z, 0–9, "_", "-", ".", ":"',
+    ]);
   });
 
   it('names a blank holder or site id (whitespace only counts as blank)', () => {
@@ -48,6 +52,7 @@ describe('parseGrantRequest', () => {
     expect(fields({ ...valid, siteId: ' ' })).toEqual(['siteId']);
     expect(fields({ ...valid, siteId: '' })).toEqual(['siteId']);
     expect(messages({ ...valid, holder: ' ' })).toEqual(['must be a non-empty string']);
+    expect(messages({ ...valid, siteId: ' ' })).toEqual(['must be a non-empty string']);
   });
 
   it('names lockIds when empty, when any one id is blank, or when a lock is listed twice', () => {
@@ -61,6 +66,7 @@ describe('parseGrantRequest', () => {
       'must not list the same lock twice',
     ]);
     expect(fields({ ...valid, lockIds: ['L1', 'L1'] })).toEqual(['lockIds']);
+    expect(fields({ ...valid, lockIds: ['L1', ''] })).toEqual(['lockIds']);
   });
 
   it('names every bad field at once, in field order, with the window issues last', () => {
