@@ -38,6 +38,11 @@ export interface FailureContext {
   readonly mutation: boolean;
   /** What a 404 without a known `error.type` means here. */
   readonly notFound?: GatewayFailureCode;
+  /**
+   * How to find out whether an ambiguous mutation took effect, for the `outcome_unknown` message
+   * (default: the lock path's "list the lock’s codes by grant key").
+   */
+  readonly lookUp?: string;
 }
 
 /**
@@ -59,10 +64,20 @@ export function isAmbiguous(f: SeamCallFailure): boolean {
   }
 }
 
+/** Seam's error types naming an id it does not know (or no longer has), and what each means. */
 const NOT_FOUND_TYPES: Readonly<Record<string, GatewayFailureCode>> = {
   device_not_found: 'lock_not_found',
   access_code_not_found: 'access_code_not_found',
   connected_account_not_found: 'site_not_found',
+  // The ACS path: a site is an ACS system, a door an entrance.
+  acs_system_not_found: 'site_not_found',
+  acs_entrance_not_found: 'lock_not_found',
+  access_grant_not_found: 'access_grant_not_found',
+};
+
+/** Seam's error types for "that key is already taken" (409). */
+const EXISTS_TYPES: Readonly<Record<string, GatewayFailureCode>> = {
+  duplicate_access_grant_key: 'access_grant_exists',
 };
 
 const CAPABILITY_TYPES: ReadonlySet<string> = new Set([
@@ -82,6 +97,7 @@ function httpFailureCode(
   const t = f.errorType;
   if (f.status === 429) return 'rate_limited';
   if (t && NOT_FOUND_TYPES[t]) return NOT_FOUND_TYPES[t];
+  if (t && EXISTS_TYPES[t]) return EXISTS_TYPES[t];
   if (f.status === 404) return ctx.notFound ?? 'provider_issue';
   if (t && OFFLINE_ERROR_CODES.has(t)) return 'hub_offline';
   if (t && PRIVACY_MODE_CODES.has(t)) return 'privacy_mode';
@@ -99,7 +115,7 @@ export function toGatewayFailure(f: SeamCallFailure, ctx: FailureContext): Gatew
     code: 'outcome_unknown',
     message:
       `Could not ${ctx.action}: ${what}, so Seam may or may not have applied it. ` +
-      'Look the result up (list the lock’s codes by grant key) before trying again.',
+      `Look the result up (${ctx.lookUp ?? 'list the lock’s codes by grant key'}) before trying again.`,
   });
   switch (f.kind) {
     case 'timeout':
@@ -161,10 +177,17 @@ export function toGatewayFailure(f: SeamCallFailure, ctx: FailureContext): Gatew
         case 'lock_not_found':
         case 'access_code_not_found':
         case 'site_not_found':
+        case 'access_grant_not_found':
           return {
             code,
             ...base,
             message: `Could not ${ctx.action}: ${what}. Check the id; it may have been removed.`,
+          };
+        case 'access_grant_exists':
+          return {
+            code,
+            ...base,
+            message: `Could not ${ctx.action}: ${what}. Find the existing Access Grant by its key instead of creating it again.`,
           };
         case 'invalid_input':
           return {

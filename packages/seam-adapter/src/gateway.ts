@@ -1,28 +1,24 @@
+export type { SeamGatewayDeps } from './gateway-base.js';
+
 import type {
   AccessCode,
   AccessCodeId,
-  Clock,
   CreateAccessCodeInput,
   GatewayFailure,
   Lock,
   LockGateway,
   LockId,
-  Logger,
   ProviderSlotUsage,
-  RandomSource,
   Result,
   Site,
   SiteId,
   UnlockAttempt,
 } from '@keyslot/core';
-import { err, ok, SystemClock, sameWindow, silentLogger, windowIssues } from '@keyslot/core';
-import {
-  type ResolvedSeamAdapterOptions,
-  resolveSeamAdapterOptions,
-  type SeamAdapterOptions,
-} from './config.js';
+import { err, ok, sameWindow, windowIssues } from '@keyslot/core';
+import type { SeamAdapterOptions } from './config.js';
 import { type FailureContext, isAmbiguous, type SeamCallFailure, toGatewayFailure } from './failures.js';
-import { INSPECT, type Inspect, inspectAs } from './inspect.js';
+import { SeamGatewayBase, type SeamGatewayDeps } from './gateway-base.js';
+import { BoundedMap, badId, invalid } from './input-checks.js';
 import {
   hasCustomPinSubscription,
   looksLikeSaltoKsLock,
@@ -40,41 +36,7 @@ import {
 } from './onboarding.js';
 import { SiteDirectory } from './site-directory.js';
 import { DeviceThrottle, type ThrottledOperation } from './throttle.js';
-import { SeamTransport } from './transport.js';
 import { responses, type WireDevice } from './wire.js';
-
-export interface SeamGatewayDeps {
-  readonly clock?: Clock;
-  readonly logger?: Logger;
-  /** Only for the jitter of read retries; none = no jitter (deterministic). */
-  readonly random?: RandomSource;
-}
-
-class BoundedMap<K, V> {
-  private readonly map = new Map<K, V>();
-  constructor(private readonly max: number) {}
-  get(k: K): V | undefined {
-    return this.map.get(k);
-  }
-  set(k: K, v: V): void {
-    this.map.delete(k);
-    this.map.set(k, v);
-    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value as K);
-  }
-}
-
-const invalid = (message: string): GatewayFailure => ({ code: 'invalid_input', message });
-
-/**
- * Callers may be untyped (JavaScript, JSON from elsewhere): an id that is not a non-empty string is
- * refused as `invalid_input` before anything is sent, and never interpolated (an object without a
- * usable `toString` would throw).
- */
-function badId(field: string, value: unknown, action: string): GatewayFailure | null {
-  if (typeof value === 'string' && value.trim() !== '') return null;
-  const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
-  return invalid(`Could not ${action}: ${field} must be a non-empty string, got ${got}.`);
-}
 
 /**
  * keyslot's `LockGateway` over Seam's HTTP API, for Salto KS locks.
@@ -86,41 +48,17 @@ function badId(field: string, value: unknown, action: string): GatewayFailure | 
  * - A delete whose reply is lost is checked with `/access_codes/get`: 404 or `removing` → done.
  * - Per-device throttle at Seam's limits (create 10/min, delete 20/min, unlock 15/min).
  */
-export class SeamLockGateway implements LockGateway {
-  readonly options: Omit<ResolvedSeamAdapterOptions, 'apiKey' | 'webhookSecret' | 'fetch'>;
-  private readonly transport: SeamTransport;
-  private readonly clock: Clock;
-  private readonly logger: Logger;
+export class SeamLockGateway extends SeamGatewayBase implements LockGateway {
   private readonly throttle: DeviceThrottle | null;
   private readonly sites: SiteDirectory;
-  private readonly opts: ResolvedSeamAdapterOptions;
   /** Which lock an access code / action attempt belongs to (delete throttling, attempt lookups). */
   private readonly codeLocks = new BoundedMap<AccessCodeId, LockId>(10_000);
   private readonly attemptLocks = new BoundedMap<string, LockId>(10_000);
 
   constructor(options: SeamAdapterOptions, deps: SeamGatewayDeps = {}) {
-    this.opts = resolveSeamAdapterOptions(options);
-    const { apiKey: _k, webhookSecret: _w, fetch: _f, ...safe } = this.opts;
-    this.options = safe;
-    this.clock = deps.clock ?? new SystemClock();
-    this.logger = deps.logger ?? silentLogger;
-    this.transport = new SeamTransport(this.opts, this.clock, this.logger, deps.random);
+    super('SeamLockGateway', options, deps);
     this.throttle = this.opts.throttle === false ? null : new DeviceThrottle(this.opts.throttle, this.clock);
     this.sites = new SiteDirectory(this.transport, this.opts, this.clock);
-  }
-
-  /** Keeps the key out of `console.log(gateway)` / JSON dumps. */
-  toJSON(): Record<string, unknown> {
-    return { endpoint: this.opts.endpoint };
-  }
-
-  [INSPECT](_depth: number, options: object, inspect: Inspect): string {
-    return inspectAs(
-      'SeamLockGateway',
-      { endpoint: this.opts.endpoint, options: this.options },
-      options,
-      inspect,
-    );
   }
 
   // ---------------------------------------------------------------- sites and locks

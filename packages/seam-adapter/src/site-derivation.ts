@@ -1,7 +1,9 @@
 /**
  * Salto KS sites derived from what Seam's lock integration shows: devices (their
  * `salto_ks_metadata.site_id` / `site_name`), connected accounts (their subscription-limit
- * notices with per-site counts), and the adapter's configured limits. Pure functions: no I/O.
+ * notices with per-site counts), and the adapter's configured limits. Pure functions (and the
+ * one memory of limits Seam reported, `LearnedSlotLimits`): no I/O. The ACS path
+ * (`acs-directory.ts`) reuses the limit rules for its sites.
  */
 import type { GatewayFailure, Result, Site, SiteId } from '@keyslot/core';
 import { err, ok } from '@keyslot/core';
@@ -141,4 +143,29 @@ export function slotLimitOf(
       `and it has not reported this one. Set it with the Seam adapter's siteSlotLimits option ({ "${d.id}": <limit> }), slotLimitFor, ` +
       `or defaultSiteSlotLimit (seamOptionsFromEnv reads ${SITE_SLOT_LIMIT_ENV}). Retrying will not help.`,
   });
+}
+
+/** Most sites one adapter remembers a learned limit for. */
+const MAX_LEARNED_SITES = 10_000;
+
+/**
+ * The limit Seam last reported per site. Seam's notices stop once a site drops below 80 % of its
+ * limit; the plan did not change with it, so the last reported limit still stands (`slotLimitOf`'s
+ * third source). Bounded: the oldest site is forgotten beyond 10 000.
+ */
+export class LearnedSlotLimits {
+  private readonly learned = new Map<SiteId, number>();
+
+  /** Remembers what Seam reports now (sites without a reported limit are left alone). */
+  remember(siteId: SiteId, reportedLimit: number | undefined): void {
+    if (reportedLimit === undefined) return;
+    this.learned.delete(siteId);
+    this.learned.set(siteId, reportedLimit);
+    if (this.learned.size > MAX_LEARNED_SITES)
+      this.learned.delete(this.learned.keys().next().value as SiteId);
+  }
+
+  get(siteId: SiteId): number | undefined {
+    return this.learned.get(siteId);
+  }
 }

@@ -18,18 +18,22 @@ import type { ResolvedSeamAdapterOptions } from './config.js';
 import { toGatewayFailure } from './failures.js';
 import { INSPECT, type Inspect, inspectAs } from './inspect.js';
 import { looksLikeSaltoKsLock } from './mapping.js';
-import { type SiteDraft, type SiteSources, slotLimitOf, toSite, toSiteDrafts } from './site-derivation.js';
+import {
+  LearnedSlotLimits,
+  type SiteDraft,
+  type SiteSources,
+  slotLimitOf,
+  toSite,
+  toSiteDrafts,
+} from './site-derivation.js';
 import type { SeamTransport } from './transport.js';
 import { device as deviceSchema, responses, type WireConnectedAccount, type WireDevice } from './wire.js';
 
 type ListCodes = (lockId: LockId) => Promise<Result<readonly AccessCode[], GatewayFailure>>;
 
-/** Most sites one adapter remembers a learned limit for. */
-const MAX_LEARNED_SITES = 10_000;
-
 export class SiteDirectory {
   /** The limit Seam last reported per site (its notices stop below 80 %; the plan does not change). */
-  private readonly learned = new Map<SiteId, number>();
+  private readonly learned = new LearnedSlotLimits();
 
   constructor(
     private readonly transport: SeamTransport,
@@ -91,20 +95,13 @@ export class SiteDirectory {
     const src = await this.sources(action);
     if (!src.ok) return src;
     const drafts = toSiteDrafts(src.value, this.opts.defaultTimeZone);
-    for (const d of drafts) {
-      const limit = d.reported?.site_user_subscription_limit;
-      if (limit === undefined) continue;
-      this.learned.delete(d.id);
-      this.learned.set(d.id, limit);
-      if (this.learned.size > MAX_LEARNED_SITES)
-        this.learned.delete(this.learned.keys().next().value as SiteId);
-    }
+    for (const d of drafts) this.learned.remember(d.id, d.reported?.site_user_subscription_limit);
     return ok(drafts);
   }
 
   /** The Salto KS locks (validated) and the connected accounts they belong to. */
   async sources(action: string): Promise<Result<SiteSources & { devices: WireDevice[] }, GatewayFailure>> {
-    const accounts = await this.accounts(action);
+    const accounts = await connectedAccounts(this.transport, this.opts, action);
     if (!accounts.ok) return accounts;
     const isSaltoAccount = (id: string) => {
       const a = accounts.value.get(id);
@@ -139,35 +136,37 @@ export class SiteDirectory {
     }
     return ok({ devices, accounts: accounts.value });
   }
+}
 
-  private async accounts(action: string): Promise<Result<Map<string, WireConnectedAccount>, GatewayFailure>> {
-    if (this.opts.connectedAccountId) {
-      const one = await this.account(this.opts.connectedAccountId, action);
-      if (!one.ok) return one;
-      return ok(new Map(one.value ? [[one.value.connected_account_id, one.value]] : []));
-    }
-    const r = await this.transport.listAll(
-      '/connected_accounts/list',
-      {},
-      responses.connectedAccountsList,
-      (p) => p.connected_accounts,
-    );
-    if (!r.ok) return err(toGatewayFailure(r.error, { action, mutation: false }));
-    return ok(new Map(r.value.map((a) => [a.connected_account_id, a])));
-  }
-
-  private async account(
-    id: string,
-    action: string,
-  ): Promise<Result<WireConnectedAccount | null, GatewayFailure>> {
-    const r = await this.transport.call(
+/**
+ * The workspace's connected accounts (or only `connectedAccountId`'s), by id: where Seam reports
+ * Salto KS sites' slot counts. Shared by the lock path and the ACS path (`acs-directory.ts`).
+ */
+export async function connectedAccounts(
+  transport: SeamTransport,
+  opts: Pick<ResolvedSeamAdapterOptions, 'connectedAccountId'>,
+  action: string,
+): Promise<Result<Map<string, WireConnectedAccount>, GatewayFailure>> {
+  if (opts.connectedAccountId) {
+    const r = await transport.call(
       '/connected_accounts/get',
-      { connected_account_id: id },
+      { connected_account_id: opts.connectedAccountId },
       responses.connectedAccountGet,
       'read',
     );
-    if (r.ok) return ok(r.value.body.connected_account);
-    if (r.error.kind === 'http' && r.error.status === 404) return ok(null);
+    if (r.ok)
+      return ok(
+        new Map([[r.value.body.connected_account.connected_account_id, r.value.body.connected_account]]),
+      );
+    if (r.error.kind === 'http' && r.error.status === 404) return ok(new Map());
     return err(toGatewayFailure(r.error, { action, mutation: false }));
   }
+  const r = await transport.listAll(
+    '/connected_accounts/list',
+    {},
+    responses.connectedAccountsList,
+    (p) => p.connected_accounts,
+  );
+  if (!r.ok) return err(toGatewayFailure(r.error, { action, mutation: false }));
+  return ok(new Map(r.value.map((a) => [a.connected_account_id, a])));
 }
