@@ -1,3 +1,4 @@
+export { SeamAccessGrantGateway } from './acs-gateway.js';
 export {
   DEFAULT_SEAM_ENDPOINT,
   type FetchLike,
@@ -12,7 +13,13 @@ export { SeamAdapterConfigError, SeamAuthError } from './errors.js';
 export { isAmbiguous, type SeamCallFailure, toGatewayFailure } from './failures.js';
 export { type SeamGatewayDeps, SeamLockGateway } from './gateway.js';
 export { NOT_SUBSCRIBED_ERROR_CODES, toAccessCode, toLock } from './mapping.js';
-export { SEAM_LOCK_GATEWAY, SEAM_WEBHOOK_VERIFIER, seamAdapterModule } from './module.js';
+export {
+  SEAM_ACCESS_GRANT_GATEWAY,
+  SEAM_LOCK_GATEWAY,
+  SEAM_WEBHOOK_VERIFIER,
+  seamAccessGrantModule,
+  seamAdapterModule,
+} from './module.js';
 export type {
   ConnectWebview,
   ConnectWebviewStatus,

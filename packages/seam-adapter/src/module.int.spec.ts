@@ -1,10 +1,26 @@
-import { CLOCK, LOCK_GATEWAY, LOGGER, type LockGateway, MemoryLogger, VirtualClock } from '@keyslot/core';
+import {
+  ACCESS_GRANT_GATEWAY,
+  type AccessGrantGateway,
+  CLOCK,
+  LOCK_GATEWAY,
+  LOGGER,
+  type LockGateway,
+  MemoryLogger,
+  VirtualClock,
+} from '@keyslot/core';
 import { Container } from 'inversify';
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SeamAccessGrantGateway } from './acs-gateway.js';
 import { SeamAdapterConfigError } from './errors.js';
 import { SeamLockGateway } from './gateway.js';
-import { SEAM_LOCK_GATEWAY, SEAM_WEBHOOK_VERIFIER, seamAdapterModule } from './module.js';
+import {
+  SEAM_ACCESS_GRANT_GATEWAY,
+  SEAM_LOCK_GATEWAY,
+  SEAM_WEBHOOK_VERIFIER,
+  seamAccessGrantModule,
+  seamAdapterModule,
+} from './module.js';
 import { SeamWebhookVerifier } from './webhooks.js';
 
 beforeAll(() => nock.disableNetConnect());
@@ -60,5 +76,37 @@ describe('seamAdapterModule', () => {
   it('fails when the module is made, not on first use, for a bad configuration', () => {
     expect(() => seamAdapterModule({ apiKey: '' })).toThrow(SeamAdapterConfigError);
     expect(() => seamAdapterModule({ apiKey: 'k', endpoint: '::nope' })).toThrow(/endpoint/);
+  });
+});
+
+describe('seamAccessGrantModule', () => {
+  it('binds ACCESS_GRANT_GATEWAY to one SeamAccessGrantGateway using the container’s logger', async () => {
+    const container = new Container();
+    const logger = new MemoryLogger('debug');
+    container.bind(CLOCK).toConstantValue(new VirtualClock(0, { autoAdvance: true }));
+    container.bind(LOGGER).toConstantValue(logger);
+    container.load(seamAccessGrantModule({ apiKey: 'seam_module_key', endpoint: 'http://seam.test' }));
+    const gw = container.get<AccessGrantGateway>(ACCESS_GRANT_GATEWAY);
+    expect(gw).toBeInstanceOf(SeamAccessGrantGateway);
+    expect(container.get(SEAM_ACCESS_GRANT_GATEWAY)).toBe(gw);
+    expect(container.isBound(LOCK_GATEWAY)).toBe(false);
+    nock('http://seam.test')
+      .post('/access_grants/get')
+      .reply(
+        404,
+        { error: { type: 'access_grant_not_found', message: 'nope' }, ok: false },
+        { 'seam-request-id': 'r2' },
+      );
+    expect(await gw.getAccessGrant('g')).toMatchObject({
+      ok: false,
+      error: { code: 'access_grant_not_found' },
+    });
+    expect(logger.entries).toContainEqual(
+      expect.objectContaining({ message: 'seam call', fields: expect.objectContaining({ requestId: 'r2' }) }),
+    );
+  });
+
+  it('fails when the module is made, for a bad configuration', () => {
+    expect(() => seamAccessGrantModule({ apiKey: ' ' })).toThrow(SeamAdapterConfigError);
   });
 });
