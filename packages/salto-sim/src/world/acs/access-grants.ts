@@ -104,6 +104,15 @@ export class AccessGrants {
             },
           ),
         );
+      // One access method per mode: a grant's `code` is one PIN shared by its entrances, so a
+      // repeated mode would only burn the site's PINs (5,000 `code` requests made 5,000 PINs).
+      if (modes.includes(r.mode))
+        return err(
+          invalid(
+            `requested_access_methods.${i}.mode`,
+            `request each access method mode once; "${r.mode}" is already requested (a grant has one access method per mode)`,
+          ),
+        );
       modes.push(r.mode);
     }
     const startsAt = p.startsAt ?? now;

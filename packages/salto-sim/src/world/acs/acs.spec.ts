@@ -260,6 +260,19 @@ describe('the ACS side of the simulated sites', () => {
       'duplicate_access_grant_key',
       grant.accessGrantId,
     ]);
+    const twice = w.accessGrants.createAccessGrant({
+      userIdentityId: grant.userIdentityId,
+      acsEntranceIds: [w.acs.acsEntranceIdOf(ids.locks.frontDoor)],
+      requestedAccessMethods: [{ mode: 'code' }, { mode: 'mobile_key' }, { mode: 'code' }],
+      accessGrantKey: 'stay-2',
+    });
+    // A mode asked twice is refused whole: no second grant, user or PIN is made.
+    expect(twice.ok ? null : [twice.error.type, twice.error.data?.['field']]).toEqual([
+      'invalid_input',
+      'requested_access_methods.2.mode',
+    ]);
+    expect(w.accessGrants.getAccessGrant({ accessGrantKey: 'stay-2' }).ok).toBe(false);
+    expect(w.inspectSite(ids.sites.apartments)!.used).toBe(5);
     must(w.accessGrants.deleteAccessGrant(grant.accessGrantId));
     expect(w.inspectSite(ids.sites.apartments)!.used).toBe(4);
     expect(w.acs.inspectUsers()).toEqual([]);
