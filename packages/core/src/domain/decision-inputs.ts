@@ -4,6 +4,7 @@ import type { HubLink, Lock } from './lock.js';
 import type { AccessPolicy } from './policy.js';
 import { parsePolicy } from './policy.js';
 import { err, type FieldIssue, type InvalidInput, invalidInput, ok, type Result } from './result.js';
+import type { SlotCostModel } from './site.js';
 import type { SlotPlan } from './slot-plan.js';
 import { isFiniteInstant } from './time.js';
 import type { UnlockRequest, UnlockState } from './unlock-decision.js';
@@ -43,6 +44,13 @@ export function siteIssues(site: unknown, field = 'site'): FieldIssue[] {
     issues.push({
       field: `${field}.slotLeadTimeMs`,
       message: `must be a non-negative number of ms, got ${show(lead)}`,
+    });
+  }
+  const cost = site['slotCostModel'];
+  if (cost !== undefined && !oneOf<SlotCostModel>(['code_per_lock', 'user_per_grant'], cost)) {
+    issues.push({
+      field: `${field}.slotCostModel`,
+      message: `must be "code_per_lock", "user_per_grant" or absent, got ${show(cost)}`,
     });
   }
   return issues;

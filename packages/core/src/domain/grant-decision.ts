@@ -4,7 +4,7 @@ import type { Lock, LockId } from './lock.js';
 import { type AccessPolicy, reservedFor } from './policy.js';
 import { err, type InvalidInput, invalidInput, ok, type Result } from './result.js';
 import type { Site, SiteId } from './site.js';
-import { holdingInterval } from './slot-holding.js';
+import { holdingInterval, slotsForGrant } from './slot-holding.js';
 import type { Hold, SlotPlan } from './slot-plan.js';
 import { type Instant, windowEnded } from './time.js';
 
@@ -185,7 +185,8 @@ export function evaluateGrant(policy: AccessPolicy, state: GrantState, req: Gran
   }
 
   // 4. Slots.
-  const slots = req.lockIds.length;
+  // One per lock on the lock integration, one per grant on an ACS site (the site's cost model).
+  const slots = slotsForGrant(site, req.lockIds.length);
   const { from, to } = holdingInterval(site, w, now);
   const hold: Hold = { id: req.key, from, to, slots };
   const peak = plan.peak(from, to);

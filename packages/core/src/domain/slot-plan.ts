@@ -1,7 +1,7 @@
 import { PeakTree } from '../structures/peak-tree.js';
 import { type Grant, holdsPlannedSlots } from './grant.js';
 import type { Site } from './site.js';
-import { holdingInterval } from './slot-holding.js';
+import { holdingInterval, slotsForGrant } from './slot-holding.js';
 import { type Instant, windowEnded } from './time.js';
 
 /**
@@ -12,7 +12,7 @@ export interface Hold {
   readonly id: string;
   readonly from: Instant;
   readonly to: Instant;
-  /** How many slots are held: a positive integer (one per lock of the grant). */
+  /** How many slots are held: a positive integer (`slotsForGrant`: one per lock, or one per grant on an ACS site). */
   readonly slots: number;
 }
 
@@ -113,8 +113,11 @@ export class SlotPlan {
  * The slot plan of `site` from its grants: one hold per grant of that site whose window has not
  * ended at `now` and that is either not revoked, or revoked with its cleanup still pending
  * (`cleanedUpAt` unset: some code of it may still be at the provider, and a scheduled one that
- * has not loaded yet takes its slot when it does); `slots` = number of locks, `id` = the grant key.
- * Grants with no locks or an empty holding interval hold nothing and are left out.
+ * has not loaded yet takes its slot when it does). How many slots and from when come from the
+ * site's cost model (`slotsForGrant`, `holdingInterval` in `slot-holding.ts`): one per lock from
+ * the lead time before the start on the lock integration, one per grant from the start on an ACS
+ * site; `id` = the grant key. Grants with no locks or an empty holding interval hold nothing and
+ * are left out.
  * Throws `RangeError` if two grants share a key (the store guarantees they do not).
  */
 export function planForGrants(site: Site, grants: readonly Grant[], now: Instant): SlotPlan {
@@ -124,7 +127,7 @@ export function planForGrants(site: Site, grants: readonly Grant[], now: Instant
       continue;
     const { from, to } = holdingInterval(site, g.window, g.createdAt);
     if (!(to > from)) continue;
-    plan.add({ id: g.key, from, to, slots: g.lockIds.length });
+    plan.add({ id: g.key, from, to, slots: slotsForGrant(site, g.lockIds.length) });
   }
   return plan;
 }
