@@ -64,6 +64,23 @@ const USE_CASES: readonly UseCase[] = [
   ReportSlotUsage,
 ];
 
+/** The use cases that work over an `AccessGrantGateway` (all but `UnlockDoor`). */
+type AcsUseCase = new (deps: {
+  accessGrants: AccessGrantGateway;
+  store: GrantStore;
+  clock: Clock;
+  logger: Logger;
+  policy: AccessPolicy;
+}) => unknown;
+
+const ACS_USE_CASES: readonly AcsUseCase[] = [
+  GrantAccess,
+  RevokeAccess,
+  AwaitPins,
+  ReconcileSite,
+  ReportSlotUsage,
+];
+
 /**
  * Binds every use case as a singleton, built from LOCK_GATEWAY, GRANT_STORE, CLOCK, LOGGER and
  * ACCESS_POLICY — which the composition root (or an adapter's module) must bind.
@@ -80,9 +97,36 @@ export const keyslotCoreModule = new ContainerModule(({ bind }) => {
   }
 });
 
-export interface KeyslotContainerOptions {
-  /** The provider: a `LockGateway` instance, or an adapter's `ContainerModule` that binds LOCK_GATEWAY. */
-  readonly gateway: LockGateway | ContainerModule;
+/**
+ * The same for sites reached as a Salto KS access control system: every use case but
+ * `UnlockDoor` built from ACCESS_GRANT_GATEWAY (instead of LOCK_GATEWAY) and the other ports.
+ * `UnlockDoor` resolves to a clear configuration error: on Salto KS, an ACS entrance unlocks
+ * remotely only with a `cloud_key` credential, which keyslot does not issue; unlock through the
+ * lock integration's `LockGateway` instead.
+ */
+export const keyslotAcsModule = new ContainerModule(({ bind }) => {
+  for (const UseCaseClass of ACS_USE_CASES) {
+    bind(UseCaseClass as ServiceIdentifier<unknown>)
+      .toResolvedValue(
+        (
+          accessGrants: AccessGrantGateway,
+          store: GrantStore,
+          clock: Clock,
+          logger: Logger,
+          policy: AccessPolicy,
+        ) => new UseCaseClass({ accessGrants, store, clock, logger, policy }),
+        [ACCESS_GRANT_GATEWAY, GRANT_STORE, CLOCK, LOGGER, ACCESS_POLICY],
+      )
+      .inSingletonScope();
+  }
+  bind(UnlockDoor).toDynamicValue(() => {
+    throw new Error(
+      'UnlockDoor works on the lock integration only: a Salto KS entrance reached as an access control system unlocks remotely only with a cloud_key credential, which keyslot does not issue. Build a container with { gateway } (a LockGateway) to unlock doors.',
+    );
+  });
+});
+
+interface KeyslotContainerPorts {
   /** Default: a new `InMemoryGrantStore`. */
   readonly store?: GrantStore;
   /** Default: `SystemClock` (unless the gateway module binds CLOCK, e.g. the simulator's virtual clock). */
@@ -96,8 +140,23 @@ export interface KeyslotContainerOptions {
 }
 
 /**
- * A ready container: the gateway (instance or module), defaults for the other ports, and
- * `keyslotCoreModule`. Explicit options win over what the gateway module binds.
+ * What `createKeyslotContainer` is built from: the provider on ONE path, and the other ports.
+ * - `gateway`: Seam's lock integration (one access code, one slot, per lock): a `LockGateway`
+ *   instance, or an adapter's `ContainerModule` that binds LOCK_GATEWAY.
+ * - `accessGrants`: Seam's Salto KS access control system (one access grant, one slot, per
+ *   person): an `AccessGrantGateway` instance, or a `ContainerModule` that binds
+ *   ACCESS_GRANT_GATEWAY. Every use case but `UnlockDoor`.
+ */
+export type KeyslotContainerOptions = KeyslotContainerPorts &
+  (
+    | { readonly gateway: LockGateway | ContainerModule; readonly accessGrants?: undefined }
+    | { readonly accessGrants: AccessGrantGateway | ContainerModule; readonly gateway?: undefined }
+  );
+
+/**
+ * A ready container: the provider (instance or module) on one path, defaults for the other ports,
+ * and `keyslotCoreModule` (lock integration) or `keyslotAcsModule` (ACS). Explicit options win over
+ * what the gateway module binds.
  */
 export function createKeyslotContainer(options: KeyslotContainerOptions): Container {
   const parsed = parsePolicy(options.policy ?? DEFAULT_POLICY);
@@ -108,15 +167,23 @@ export function createKeyslotContainer(options: KeyslotContainerOptions): Contai
     );
   }
   const container = new Container();
-  if (options.gateway instanceof ContainerModule) {
-    container.load(options.gateway);
-    if (!container.isBound(LOCK_GATEWAY)) {
+  const acs = options.accessGrants !== undefined;
+  const provider = options.accessGrants ?? options.gateway;
+  const token = acs ? ACCESS_GRANT_GATEWAY : LOCK_GATEWAY;
+  const tokenName = acs ? 'ACCESS_GRANT_GATEWAY' : 'LOCK_GATEWAY';
+  if (provider instanceof ContainerModule) {
+    container.load(provider);
+    if (!container.isBound(token)) {
       throw new Error(
-        'createKeyslotContainer: the gateway module did not bind LOCK_GATEWAY; bind it in the module or pass a LockGateway instance.',
+        `createKeyslotContainer: the ${acs ? 'accessGrants' : 'gateway'} module did not bind ${tokenName}; bind it in the module or pass ${acs ? 'an AccessGrantGateway' : 'a LockGateway'} instance.`,
       );
     }
+  } else if (provider === undefined || provider === null) {
+    throw new Error(
+      'createKeyslotContainer: give the provider — { gateway } (a LockGateway: Seam\u2019s lock integration) or { accessGrants } (an AccessGrantGateway: Salto KS as an access control system).',
+    );
   } else {
-    container.bind(LOCK_GATEWAY).toConstantValue(options.gateway);
+    container.bind(token as ServiceIdentifier<unknown>).toConstantValue(provider);
   }
   const provide = <T>(id: ServiceIdentifier<T>, given: T | undefined, fallback: () => T): void => {
     if (given !== undefined) {
@@ -132,6 +199,6 @@ export function createKeyslotContainer(options: KeyslotContainerOptions): Contai
   provide(ACCESS_POLICY, options.policy === undefined ? undefined : parsed.value, () => parsed.value);
   if (options.random !== undefined)
     provide(RANDOM_SOURCE, options.random, () => options.random as RandomSource);
-  container.load(keyslotCoreModule);
+  container.load(acs ? keyslotAcsModule : keyslotCoreModule);
   return container;
 }

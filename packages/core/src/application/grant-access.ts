@@ -1,16 +1,15 @@
 import type { AccessCodeId, AccessCodeIssue, AccessCodeStatus } from '../domain/access-code.js';
+import type { AccessGrantId } from '../domain/access-grant.js';
 import { type Grant, type GrantKey, type GrantRequest, parseGrantRequest } from '../domain/grant.js';
 import type { GrantApproval, GrantRefusal } from '../domain/grant-decision.js';
 import type { LockId } from '../domain/lock.js';
 import { err, type InvalidInput, ok, type Result } from '../domain/result.js';
 import type { Site, SiteId } from '../domain/site.js';
 import { sameWindow } from '../domain/time.js';
-import type { GatewayFailure } from '../ports/lock-gateway.js';
-import { type CoreDeps, requirePolicy } from './deps.js';
+import { type AccessPath, accessPathFor } from './access-path.js';
+import { type AnyCoreDeps, requirePolicy } from './deps.js';
 import { type ProviderFailed, providerFailed, siteNotFound } from './errors.js';
 import { type AdmissionRefusal, admitGrant } from './grant-admission.js';
-import { sweepGrantCodes } from './grant-cleanup.js';
-import { ensureCode } from './provisioning.js';
 import { SiteQueue } from './site-queue.js';
 
 export type { SiteBusy, SlotLimitReached } from './grant-admission.js';
@@ -19,7 +18,9 @@ export type { SiteBusy, SlotLimitReached } from './grant-admission.js';
 export interface LockProvisioning {
   readonly lockId: LockId;
   /**
-   * `provisioned`: a code exists at the provider (its PIN may still be `null`: see `AwaitPins`).
+   * `provisioned`: a code exists at the provider (its PIN may still be `null`: see `AwaitPins`); on
+   * the ACS path, the access grant covers the door (`accessCodeId` and `codeStatus` are `null`,
+   * `pin` is the grant's one PIN once Salto has generated it).
    * `pending`: the lock's hub is offline and the policy accepts it; `ReconcileSite` creates the
    * code once the hub is back.
    */
@@ -39,6 +40,11 @@ export interface GrantAccessSuccess {
   readonly locks: readonly LockProvisioning[];
   /** Locks with a weak hub link: expect slow or flaky programming. */
   readonly weakLocks: readonly LockId[];
+  /**
+   * On the ACS path, the provider's access grant that carries the grant (one person, one slot,
+   * every door); `null` on the lock path, where each lock has its own code (`locks[].accessCodeId`).
+   */
+  readonly accessGrantId: AccessGrantId | null;
 }
 
 export interface GrantKeyConflict {
@@ -60,8 +66,8 @@ export interface SlotRefusedByProvider {
   readonly message: string;
   readonly siteId: SiteId;
   readonly siteName: string;
-  /** The lock whose code Salto refused. */
-  readonly lockId: LockId;
+  /** The lock whose code Salto refused; `null` on the ACS path, where the whole grant (one person) was refused. */
+  readonly lockId: LockId | null;
   /** The provider's slot usage read after the refusal; `null` when it could not be read. */
   readonly providerUsage: { readonly used: number; readonly limit: number } | null;
   readonly rolledBack: true;
@@ -105,11 +111,17 @@ export class GrantAccess {
    */
   private readonly queue = new SiteQueue();
 
-  private readonly deps: CoreDeps;
+  private readonly deps: AnyCoreDeps;
+  private readonly path: AccessPath;
 
-  /** Throws `InvalidPolicyError` for a policy that fails `parsePolicy`. */
-  constructor(deps: CoreDeps) {
+  /**
+   * Either path: `{ gateway, … }` (lock integration: one code per lock) or `{ accessGrants, … }`
+   * (ACS: one access grant over every door). Throws `InvalidPolicyError` for a policy that fails
+   * `parsePolicy`.
+   */
+  constructor(deps: AnyCoreDeps) {
     this.deps = { ...deps, policy: requirePolicy(deps, 'GrantAccess') };
+    this.path = accessPathFor(deps);
   }
 
   async execute(input: unknown): Promise<GrantAccessResult> {
@@ -147,7 +159,7 @@ export class GrantAccess {
   }
 
   private async grant(req: GrantRequest): Promise<GrantAccessResult> {
-    const admission = await admitGrant(this.deps, req);
+    const admission = await admitGrant({ ...this.deps, path: this.path }, req);
     if (!admission.ok) return admission;
     const a = admission.value;
     if (a.kind === 'admitted') return this.provision(a.grant, a.approval, false, a.site);
@@ -159,7 +171,7 @@ export class GrantAccess {
     if (existing.revokedAt !== null || !sameContent(existing, req))
       return err(this.conflict(req.key, existing));
     // Same request again: find its codes (create any that are missing, e.g. after a crash).
-    const sites = await this.deps.gateway.listSites();
+    const sites = await this.path.listSites();
     if (!sites.ok) return err(providerFailed('listSites', sites.error, { siteId: req.siteId }));
     const site = sites.value.find((s) => s.id === req.siteId);
     if (!site) return err(siteNotFound(req.siteId));
@@ -181,95 +193,69 @@ export class GrantAccess {
     };
   }
 
-  /** Creates (or, on replay, finds) one code per lock; rolls everything back on a refusal. */
+  /**
+   * Makes the grant at the provider (on replay, finds what exists first) through the site's path:
+   * one code per lock, or one access grant over every door. Rolls everything back on a refusal.
+   */
   private async provision(
     grant: Grant,
     approval: GrantApproval | null,
     replay: boolean,
     site: Site,
   ): Promise<GrantAccessResult> {
-    const { gateway, logger, policy } = this.deps;
-    const outcomes: LockProvisioning[] = [];
-    for (const lockId of grant.lockIds) {
-      const r = await ensureCode(gateway, logger, {
-        key: grant.key,
-        lockId,
-        window: grant.window,
-        lookFirst: replay,
+    const { policy } = this.deps;
+    const made = await this.path.provision(grant, {
+      replay,
+      acceptOfflineHub: policy.onOfflineHub === 'accept_and_retry',
+    });
+    if (made.kind === 'ready') {
+      return ok({
+        code: replay ? 'already_granted' : 'granted',
+        grant,
+        locks: made.locks,
+        weakLocks: approval?.weakLocks ?? [],
+        accessGrantId: made.accessGrantId,
       });
-      if (r.kind === 'ready') {
-        outcomes.push({
-          lockId,
-          status: 'provisioned',
-          accessCodeId: r.code.id,
-          codeStatus: r.code.status,
-          pin: r.code.pin,
-          issues: r.code.issues,
-        });
-        continue;
-      }
-      if (
-        r.kind === 'failed' &&
-        r.failure.code === 'hub_offline' &&
-        policy.onOfflineHub === 'accept_and_retry'
-      ) {
-        logger.log('warn', 'hub offline: lock left pending for reconcile', { grantKey: grant.key, lockId });
-        outcomes.push({
-          lockId,
-          status: 'pending',
-          accessCodeId: null,
-          codeStatus: null,
-          pin: null,
-          issues: [],
-        });
-        continue;
-      }
-      // Anything else: this grant cannot be honoured. Roll back so no slot leaks.
-      const cleanupPending = await this.rollBack(grant);
-      if (r.kind === 'refused_at_limit') {
-        const usage = await gateway.getSlotUsage(site.id);
-        const providerUsage = usage.ok ? { used: usage.value.used, limit: usage.value.limit } : null;
-        return err({
-          code: 'slot_refused_by_provider',
-          lockId,
-          message:
-            `Salto refused a user slot on site "${site.name}" (${site.id}) for grant "${grant.key}" on lock "${lockId}": ` +
-            `the site's subscription is full${providerUsage ? ` (${providerUsage.used} of ${providerUsage.limit} used)` : ''}, although keyslot's plan had room — most likely another app or the Salto KS app took a slot. ` +
-            'The grant was rolled back. Revoke a grant, remove unused Salto users, or raise the site\u2019s Salto KS subscription plan.',
-          siteId: site.id,
-          siteName: site.name,
-          providerUsage,
-          rolledBack: true,
-          cleanupPending,
-        });
-      }
-      const failure: GatewayFailure = r.failure;
-      if (failure.code === 'hub_offline') {
-        return err({
-          code: 'hub_offline',
-          detectedBy: 'provider',
-          lockId,
-          message: `The IQ hub of lock "${lockId}" is offline, so its code could not be created; grant "${grant.key}" was rolled back. Bring the hub back online and grant again, or set the policy's onOfflineHub to "accept_and_retry".`,
-          rolledBack: true,
-          cleanupPending,
-        });
-      }
+    }
+    // Anything else: this grant cannot be honoured. Roll back so no slot leaks.
+    const cleanupPending = await this.rollBack(grant);
+    if (made.kind === 'refused_at_limit') {
+      const { lockId } = made;
+      const usage = await this.path.getSlotUsage(site.id);
+      const providerUsage = usage.ok ? { used: usage.value.used, limit: usage.value.limit } : null;
       return err({
-        ...providerFailed(
-          'createAccessCode',
-          failure,
-          { lockId },
-          `grant "${grant.key}" was rolled back (its codes deleted, the grant revoked); grant again with a new key when the provider is back`,
-        ),
+        code: 'slot_refused_by_provider',
+        lockId,
+        message:
+          `Salto refused a user slot on site "${site.name}" (${site.id}) for grant "${grant.key}"${lockId === null ? '' : ` on lock "${lockId}"`}: ` +
+          `the site's subscription is full${providerUsage ? ` (${providerUsage.used} of ${providerUsage.limit} used)` : ''}, although keyslot's plan had room — most likely another app or the Salto KS app took a slot. ` +
+          'The grant was rolled back. Revoke a grant, remove unused Salto users, or raise the site\u2019s Salto KS subscription plan.',
+        siteId: site.id,
+        siteName: site.name,
+        providerUsage,
         rolledBack: true,
         cleanupPending,
       });
     }
-    return ok({
-      code: replay ? 'already_granted' : 'granted',
-      grant,
-      locks: outcomes,
-      weakLocks: approval?.weakLocks ?? [],
+    if (made.kind === 'hub_offline') {
+      return err({
+        code: 'hub_offline',
+        detectedBy: 'provider',
+        lockId: made.lockId,
+        message: `The IQ hub of lock "${made.lockId}" is offline, so its code could not be created; grant "${grant.key}" was rolled back. Bring the hub back online and grant again, or set the policy's onOfflineHub to "accept_and_retry".`,
+        rolledBack: true,
+        cleanupPending,
+      });
+    }
+    return err({
+      ...providerFailed(
+        made.operation,
+        made.failure,
+        made.lockId === null ? { siteId: site.id } : { lockId: made.lockId },
+        `grant "${grant.key}" was rolled back (what was made for it deleted, the grant revoked); grant again with a new key when the provider is back`,
+      ),
+      rolledBack: true,
+      cleanupPending,
     });
   }
 
@@ -286,7 +272,7 @@ export class GrantAccess {
       const saved = await store.save({ ...current, revokedAt: clock.now() }, current.version);
       current = saved.ok ? saved.value : await store.get(grant.key);
     }
-    const sweep = await sweepGrantCodes(this.deps, grant, current);
+    const sweep = await this.path.sweep(grant, current);
     const pending = [...new Set(sweep.pending.map((p) => p.lockId))];
     logger.log(pending.length > 0 ? 'error' : 'warn', 'grant rolled back', {
       grantKey: grant.key,

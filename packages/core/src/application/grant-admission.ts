@@ -5,6 +5,7 @@ import { err, ok, type Result } from '../domain/result.js';
 import type { Site, SiteId } from '../domain/site.js';
 import { planForGrants, type SlotPlan } from '../domain/slot-plan.js';
 import type { Instant } from '../domain/time.js';
+import type { AccessPath } from './access-path.js';
 import type { CoreDeps } from './deps.js';
 import { type ProviderFailed, providerFailed, type SiteNotFound, siteNotFound } from './errors.js';
 
@@ -68,7 +69,7 @@ interface SiteState {
 
 /** Admits `req` (already validated) into its site, or says why not. */
 export async function admitGrant(
-  deps: Pick<CoreDeps, 'gateway' | 'store' | 'clock' | 'policy'>,
+  deps: Pick<CoreDeps, 'store' | 'clock' | 'policy'> & { readonly path: AccessPath },
   req: GrantRequest,
 ): Promise<Result<Admission, AdmissionRefusal>> {
   const { store, policy } = deps;
@@ -110,23 +111,19 @@ export async function admitGrant(
 }
 
 async function loadSiteState(
-  deps: Pick<CoreDeps, 'gateway' | 'store' | 'clock'>,
+  deps: Pick<CoreDeps, 'store' | 'clock'> & { readonly path: AccessPath },
   req: GrantRequest,
 ): Promise<Result<SiteState, SiteNotFound | ProviderFailed>> {
-  const { gateway, store } = deps;
-  const sites = await gateway.listSites();
+  const { path, store } = deps;
+  const sites = await path.listSites();
   if (!sites.ok) return err(providerFailed('listSites', sites.error, { siteId: req.siteId }));
   const found = sites.value.find((s) => s.id === req.siteId);
   if (!found) return err(siteNotFound(req.siteId));
 
-  const locks: Lock[] = [];
-  for (const lockId of req.lockIds) {
-    const lock = await gateway.getLock(lockId);
-    if (lock.ok) locks.push(lock.value);
-    else if (lock.error.code !== 'lock_not_found')
-      return err(providerFailed('getLock', lock.error, { lockId }));
-  }
-  const usage = await gateway.getSlotUsage(req.siteId);
+  // The locks (on the ACS path: the doors) the request names; an unknown one is the decision's.
+  const locks = await path.findLocks(req.lockIds);
+  if (!locks.ok) return locks;
+  const usage = await path.getSlotUsage(req.siteId);
   if (!usage.ok) return err(providerFailed('getSlotUsage', usage.error, { siteId: req.siteId }));
   // The provider's limit is the fresher one (the plan may have changed since the site was listed).
   const site: Site =
@@ -135,5 +132,5 @@ async function loadSiteState(
   const now = deps.clock.now();
   const plan = planForGrants(site, grants, now);
   const unmanagedHeld = Math.max(0, usage.value.used - plan.heldAt(now));
-  return ok({ site, locks, plan, unmanagedHeld, now });
+  return ok({ site, locks: locks.value, plan, unmanagedHeld, now });
 }

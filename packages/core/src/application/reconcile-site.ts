@@ -1,20 +1,23 @@
-import { type AccessCode, type AccessCodeId, grantKeyOf } from '../domain/access-code.js';
 import { type GrantKey, isCleanupPending, isRevoked } from '../domain/grant.js';
 import type { LockId } from '../domain/lock.js';
-import { desiredCodes, type ReconcileAction, reconcile } from '../domain/reconcile.js';
+import type { ReconcileAction } from '../domain/reconcile.js';
+import type { AccessGrantAction } from '../domain/reconcile-access-grants.js';
 import { err, type InvalidInput, invalidInput, ok, type Result } from '../domain/result.js';
 import type { SiteId } from '../domain/site.js';
 import type { GatewayFailure } from '../ports/lock-gateway.js';
-import type { PortDeps } from './deps.js';
+import { type AccessPath, accessPathFor } from './access-path.js';
+import type { AnyPortDeps } from './deps.js';
 import { type ProviderFailed, providerFailed, type SiteNotFound, siteNotFound } from './errors.js';
-import { deleteCodeTolerant } from './gateway-queries.js';
 import { markCleanedUp } from './grant-cleanup.js';
-import { ensureCode } from './provisioning.js';
 
-/** One action and what came of it. */
-export type AppliedAction = ReconcileAction & {
+/**
+ * One action and what came of it: on the lock path a code created or deleted on a lock
+ * (`create` / `delete`), on the ACS path an access grant (`create_access_grant` /
+ * `delete_access_grant`, see `reconcileAccessGrants`).
+ */
+export type AppliedAction = (ReconcileAction | AccessGrantAction) & {
   /**
-   * `done`; `refused_at_limit` (create: Salto refused the slot, the refused code was deleted);
+   * `done`; `refused_at_limit` (create: Salto refused the slot, the refused code or access grant was deleted);
    * `failed` (see `failure`; the next run tries again).
    */
   readonly result: 'done' | 'refused_at_limit' | 'failed';
@@ -41,14 +44,21 @@ export type ReconcileSiteError = InvalidInput | SiteNotFound | ProviderFailed;
 export type ReconcileSiteResult = Result<ReconcileReport, ReconcileSiteError>;
 
 /**
- * Makes the codes at the provider match the grants of one site: lists the codes on every lock of
- * the site (and every lock a grant names), computes the actions with the pure `reconcile`, and
- * applies deletes first (freeing slots), then creates. Then it records `cleanedUpAt` on each
- * revoked grant whose codes are now confirmed gone, so it stops holding planned slots.
- * Idempotent: a second run with nothing changed does nothing. Codes of other apps are never touched.
+ * Makes what the provider holds match the grants of one site, on the site's path: on the lock
+ * integration it lists the codes on every lock of the site (and every lock a grant names) and
+ * applies the pure `reconcile`'s actions; on the ACS path it lists the site's access grants and
+ * applies `reconcileAccessGrants`' — deletes first (freeing slots), then creates. Then it records
+ * `cleanedUpAt` on each revoked grant whose codes (or access grant) are now confirmed gone, so it
+ * stops holding planned slots. Idempotent: a second run with nothing changed does nothing. What
+ * belongs to other apps is never touched.
  */
 export class ReconcileSite {
-  constructor(private readonly deps: PortDeps) {}
+  private readonly path: AccessPath;
+
+  /** Either path: `{ gateway, … }` (lock integration) or `{ accessGrants, … }` (ACS). */
+  constructor(private readonly deps: AnyPortDeps) {
+    this.path = accessPathFor(deps);
+  }
 
   async execute(siteId: unknown): Promise<ReconcileSiteResult> {
     const r = await this.run(siteId);
@@ -60,8 +70,10 @@ export class ReconcileSite {
         outcome: r.value.code,
         siteId: r.value.siteId,
         converged: r.value.converged,
-        deletes: r.value.actions.filter((a) => a.kind === 'delete').length,
-        creates: r.value.actions.filter((a) => a.kind === 'create').length,
+        deletes: r.value.actions.filter((a) => a.kind === 'delete' || a.kind === 'delete_access_grant')
+          .length,
+        creates: r.value.actions.filter((a) => a.kind === 'create' || a.kind === 'create_access_grant')
+          .length,
         failed: count('failed'),
         refusedAtLimit: count('refused_at_limit'),
         skippedLocks: r.value.skippedLocks.map((s) => s.lockId),
@@ -77,76 +89,21 @@ export class ReconcileSite {
   }
 
   private async run(siteIdIn: unknown): Promise<ReconcileSiteResult> {
-    const { gateway, store, clock, logger } = this.deps;
+    const { store, clock, logger } = this.deps;
     if (typeof siteIdIn !== 'string' || siteIdIn.trim() === '') {
       return err(invalidInput([{ field: 'siteId', message: 'must be a non-empty string' }]));
     }
     const siteId: SiteId = siteIdIn;
-    const sites = await gateway.listSites();
+    const sites = await this.path.listSites();
     if (!sites.ok) return err(providerFailed('listSites', sites.error, { siteId }));
     if (!sites.value.some((s) => s.id === siteId)) return err(siteNotFound(siteId));
-    const siteLocks = await gateway.listLocks(siteId);
-    if (!siteLocks.ok) return err(providerFailed('listLocks', siteLocks.error, { siteId }));
 
     const grants = await store.listBySite(siteId);
-    const lockIds = [...new Set([...siteLocks.value.map((l) => l.id), ...grants.flatMap((g) => g.lockIds)])];
-    const actual: AccessCode[] = [];
-    const listed = new Set<LockId>();
-    const skippedLocks: { lockId: LockId; failure: GatewayFailure }[] = [];
-    for (const lockId of lockIds) {
-      const codes = await gateway.listAccessCodes(lockId);
-      if (codes.ok) {
-        actual.push(...codes.value);
-        listed.add(lockId);
-      } else {
-        skippedLocks.push({ lockId, failure: codes.error });
-      }
-    }
+    const done = await this.path.reconcile(siteId, grants, clock.now());
+    if (!done.ok) return done;
+    const { actions: applied, skippedLocks, left, covered } = done.value;
 
-    const now = clock.now();
-    // Only locks whose codes we saw: creating on a lock we could not list might duplicate a code.
-    const desired = desiredCodes(grants, now).filter((d) => listed.has(d.lockId));
-    const actions = reconcile(desired, actual, now);
-    const applied: AppliedAction[] = [];
-    for (const a of actions) {
-      if (a.kind === 'delete') {
-        const del = await deleteCodeTolerant(gateway, a.accessCodeId);
-        applied.push(del.ok ? { ...a, result: 'done' } : { ...a, result: 'failed', failure: del.error });
-        continue;
-      }
-      // A create whose reply is lost is looked up by grant key, never blindly repeated.
-      const made = await ensureCode(gateway, logger, {
-        key: a.grantKey,
-        lockId: a.lockId,
-        window: a.window,
-        lookFirst: false,
-      });
-      applied.push(
-        made.kind === 'ready'
-          ? { ...a, result: 'done' }
-          : made.kind === 'refused_at_limit'
-            ? {
-                ...a,
-                result: 'refused_at_limit',
-                ...(made.cleanupFailure ? { failure: made.cleanupFailure } : {}),
-              }
-            : { ...a, result: 'failed', failure: made.failure },
-      );
-    }
-
-    // Revoked grants whose codes are confirmed gone stop holding their planned slots. A lock that
-    // no longer exists holds no code; a lock that could not be listed proves nothing.
-    const deleted = new Set<AccessCodeId>(
-      applied.flatMap((a) => (a.kind === 'delete' && a.result === 'done' ? [a.accessCodeId] : [])),
-    );
-    const gone = new Set(
-      skippedLocks.filter((s) => s.failure.code === 'lock_not_found').map((s) => s.lockId),
-    );
-    const left = new Set<GrantKey>();
-    for (const c of actual) {
-      const key = grantKeyOf(c.name);
-      if (key !== null && c.status !== 'removing' && !deleted.has(c.id)) left.add(key);
-    }
+    // Revoked grants whose codes (or access grant) are confirmed gone stop holding their planned slots.
     const cleanedUp: GrantKey[] = [];
     for (const g of grants) {
       if (isRevoked(g) && !isCleanupPending(g) && left.has(g.key)) {
@@ -160,8 +117,7 @@ export class ReconcileSite {
         });
         continue;
       }
-      if (!isCleanupPending(g) || left.has(g.key)) continue;
-      if (!g.lockIds.every((l) => listed.has(l) || gone.has(l))) continue;
+      if (!isCleanupPending(g) || left.has(g.key) || !covered(g)) continue;
       const saved = await markCleanedUp(store, clock, g);
       if (saved !== null && (saved.cleanedUpAt ?? null) !== null) cleanedUp.push(g.key);
     }

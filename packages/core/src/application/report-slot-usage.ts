@@ -4,7 +4,8 @@ import type { Site, SiteId } from '../domain/site.js';
 import { planForGrants } from '../domain/slot-plan.js';
 import { type SlotUsage, slotUsage } from '../domain/slot-usage.js';
 import type { GatewayFailure } from '../ports/lock-gateway.js';
-import { type CoreDeps, requirePolicy } from './deps.js';
+import { type AccessPath, accessPathFor } from './access-path.js';
+import { type AnyCoreDeps, requirePolicy } from './deps.js';
 import { type ProviderFailed, providerFailed, type SiteNotFound, siteNotFound } from './errors.js';
 
 /** One site's slots: what the provider counts now, and what keyslot's plan holds ahead. */
@@ -32,13 +33,22 @@ export interface SlotUsageReport {
 export type ReportSlotUsageError = InvalidInput | SiteNotFound | ProviderFailed;
 export type ReportSlotUsageResult = Result<SlotUsageReport, ReportSlotUsageError>;
 
-/** Slot usage per site (or for one site): used, limit, reserve, headroom, warnings, planned peak. */
+/**
+ * Slot usage per site (or for one site): used, limit, reserve, headroom, warnings, planned peak.
+ * The plan counts each grant as the site's cost model says (`slot-holding.ts`): one slot per lock
+ * on the lock integration, one per grant on an ACS site.
+ */
 export class ReportSlotUsage {
-  private readonly deps: CoreDeps;
+  private readonly deps: AnyCoreDeps;
+  private readonly path: AccessPath;
 
-  /** Throws `InvalidPolicyError` for a policy that fails `parsePolicy`. */
-  constructor(deps: CoreDeps) {
+  /**
+   * Either path: `{ gateway, … }` (lock integration) or `{ accessGrants, … }` (ACS). Throws
+   * `InvalidPolicyError` for a policy that fails `parsePolicy`.
+   */
+  constructor(deps: AnyCoreDeps) {
     this.deps = { ...deps, policy: requirePolicy(deps, 'ReportSlotUsage') };
+    this.path = accessPathFor(deps);
   }
 
   async execute(siteId?: unknown): Promise<ReportSlotUsageResult> {
@@ -66,13 +76,13 @@ export class ReportSlotUsage {
   }
 
   private async report(siteId: unknown): Promise<ReportSlotUsageResult> {
-    const { gateway, store, clock, policy } = this.deps;
+    const { store, clock, policy } = this.deps;
     if (siteId !== undefined && (typeof siteId !== 'string' || siteId.trim() === '')) {
       return err(
         invalidInput([{ field: 'siteId', message: 'must be a non-empty string, or omitted for every site' }]),
       );
     }
-    const listed = await gateway.listSites();
+    const listed = await this.path.listSites();
     if (!listed.ok) return err(providerFailed('listSites', listed.error, siteId ? { siteId } : {}));
     let sites: readonly Site[] = listed.value;
     if (siteId !== undefined) {
@@ -82,7 +92,7 @@ export class ReportSlotUsage {
     const out: SiteSlotReport[] = [];
     const failures: { siteId: SiteId; failure: GatewayFailure }[] = [];
     for (const site of sites) {
-      const usage = await gateway.getSlotUsage(site.id);
+      const usage = await this.path.getSlotUsage(site.id);
       if (!usage.ok) {
         failures.push({ siteId: site.id, failure: usage.error });
         continue;

@@ -1,15 +1,16 @@
 import type { AccessCodeId } from '../domain/access-code.js';
 import { GRANT_KEY_PATTERN, type Grant, type GrantKey } from '../domain/grant.js';
 import { err, type InvalidInput, invalidInput, ok, type Result } from '../domain/result.js';
-import type { PortDeps } from './deps.js';
+import { type AccessPath, accessPathFor } from './access-path.js';
+import type { AnyPortDeps } from './deps.js';
 import { type GrantNotFound, grantNotFound } from './errors.js';
-import { type CleanupPending, sweepGrantCodes } from './grant-cleanup.js';
+import type { CleanupPending } from './grant-cleanup.js';
 
 export interface RevokeAccessSuccess {
   /** `revoked`: revoked now. `already_revoked`: it was revoked before (codes were swept again). */
   readonly code: 'revoked' | 'already_revoked';
   readonly grant: Grant;
-  /** Codes deleted by this call. */
+  /** Codes (on the ACS path: the access grant) deleted by this call. */
   readonly deleted: readonly AccessCodeId[];
   /**
    * Locks whose codes could not be listed or deleted now. The grant is revoked regardless, so
@@ -31,13 +32,19 @@ export type RevokeAccessResult = Result<RevokeAccessSuccess, RevokeAccessError>;
 
 /**
  * Revokes a grant: records the revocation first (so nothing can bring its codes back), then
- * deletes every code on the grant's locks whose name carries the key, and once none is left
+ * deletes every code on the grant's locks whose name carries the key (on the ACS path: the access
+ * grant carrying the key, which frees its one slot at once), and once none is left
  * records it (`cleanedUpAt`): until then the revoked grant keeps holding its planned slots, since
  * a leftover code still takes its slot at the provider. Idempotent: revoking again changes
  * nothing else and retries any cleanup that failed before.
  */
 export class RevokeAccess {
-  constructor(private readonly deps: PortDeps) {}
+  private readonly path: AccessPath;
+
+  /** Either path: `{ gateway, … }` (lock integration) or `{ accessGrants, … }` (ACS). */
+  constructor(private readonly deps: AnyPortDeps) {
+    this.path = accessPathFor(deps);
+  }
 
   async execute(key: unknown): Promise<RevokeAccessResult> {
     const { store, clock, logger } = this.deps;
@@ -71,7 +78,7 @@ export class RevokeAccess {
       grant = next;
     }
 
-    const sweep = await sweepGrantCodes(this.deps, grant, grant);
+    const sweep = await this.path.sweep(grant, grant);
     grant = sweep.grant ?? grant;
     const { deleted, pending: cleanupPending } = sweep;
     const code = wasRevoked ? 'already_revoked' : 'revoked';

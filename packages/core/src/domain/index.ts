@@ -6,6 +6,7 @@ export * from './grant-decision.js';
 export * from './lock.js';
 export * from './policy.js';
 export * from './reconcile.js';
+export * from './reconcile-access-grants.js';
 export * from './result.js';
 export * from './site.js';
 export * from './slot-holding.js';

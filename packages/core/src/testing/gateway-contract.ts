@@ -11,9 +11,9 @@
  */
 import type { AccessCode } from '../domain/access-code.js';
 import type { HubLink } from '../domain/lock.js';
-import type { Result } from '../domain/result.js';
 import { ONGOING } from '../domain/time.js';
-import type { GatewayFailure, LockGateway } from '../ports/lock-gateway.js';
+import type { LockGateway } from '../ports/lock-gateway.js';
+import { PIN, UNKNOWN_ID, unwrap } from './contract-support.js';
 
 export interface GatewayContractControl {
   setSlotLimit(siteId: string, limit: number): Promise<void>;
@@ -48,18 +48,6 @@ export interface ContractTestApi {
   expect(actual: unknown, message?: string): ContractAssertion;
   beforeEach(fn: () => Promise<void>): void;
   afterEach(fn: () => Promise<void>): void;
-}
-
-const PIN = /^\d{6,10}$/;
-const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
-
-class ContractViolation extends Error {
-  override name = 'ContractViolation';
-}
-
-function unwrap<T>(r: Result<T, GatewayFailure>, what: string): T {
-  if (!r.ok) throw new ContractViolation(`${what} failed: ${r.error.code} — ${r.error.message}`);
-  return r.value;
 }
 
 const hasSlotIssue = (c: AccessCode): boolean => c.issues.some((i) => i.code === 'slot_limit_reached');

@@ -1,3 +1,4 @@
+export * from './access-grant-gateway-contract.js';
 export * from './apply-actions.js';
 export * from './arbitraries.js';
 export * from './exactly-once.js';
