@@ -16,14 +16,13 @@ import {
   DOORS,
   GRANT,
   IDENTITY,
-  makeAcsGateway,
   SYSTEM,
-  useStrictSeamNock,
+  useAcsNock,
 } from './acs-fixtures.test-helpers.js';
 import { SeamAuthError } from './errors.js';
 import { API_KEY, reqId } from './fixtures.test-helpers.js';
 
-const seam = useStrictSeamNock();
+const { seam, gateway: makeAcsGateway, schemas } = useAcsNock();
 const input = {
   key: 'booking-1',
   siteId: SYSTEM,
@@ -194,6 +193,7 @@ describe('Seam errors on the ACS path → GatewayFailure (one mapping)', () => {
 
   it('a reply without what the mapping relies on is a provider issue for a read, never a crash', async () => {
     const { gateway } = makeAcsGateway();
+    schemas.expectInvalidReply('/access_grants/get');
     seam()
       .post('/access_grants/get')
       .reply(
@@ -291,6 +291,7 @@ describe('lost replies: looked up by access_grant_key, never created twice', () 
     expect(r).toMatchObject({ ok: false, error: { code: 'outcome_unknown' } });
     expect(!r.ok && r.error.message).toContain('Looking it up failed too');
     doorCheck(scope);
+    schemas.expectInvalidReply('/access_grants/create');
     scope.post('/access_grants/create').once().reply(200, 'not json');
     lookUpByKey(scope, true);
     expect((await gateway.createAccessGrant(input)).ok).toBe(true);

@@ -10,6 +10,7 @@ import { afterEach, beforeAll, expect } from 'vitest';
 import { SeamAccessGrantGateway } from './acs-gateway.js';
 import type { SeamAdapterOptions } from './config.js';
 import { API_KEY, SEAM, T0 } from './fixtures.test-helpers.js';
+import { useSeamSchemaCheck } from './testing/validating-fetch.test-helpers.js';
 
 export const WORKSPACE = '7d3c6a1e-0b5f-4e0a-9a77-3f1f2c9b0e01';
 export const ACS_ACCOUNT = '0b8e4f3e-8f0c-4a57-9d0e-6c1d2a7b4c10';
@@ -232,10 +233,12 @@ export function makeAcsGateway(options: Partial<SeamAdapterOptions> = {}) {
 }
 
 /**
- * nock strictly for a spec file: no net connect, and after each test every interceptor was used
- * and none is left. Returns a scope builder for Seam that requires the bearer key.
+ * For a spec file: nock strictly (no net connect; after each test every interceptor was used and
+ * none is left), and every request the gateway sends and 2xx reply it reads checked against Seam's
+ * newest OpenAPI (`useSeamSchemaCheck`). `seam()` starts a Seam scope requiring the bearer key;
+ * `gateway()` makes a gateway whose fetch is the schema check's.
  */
-export function useStrictSeamNock(): () => nock.Scope {
+export function useAcsNock() {
   beforeAll(() => {
     nock.disableNetConnect();
   });
@@ -246,5 +249,11 @@ export function useStrictSeamNock(): () => nock.Scope {
     expect(pending).toEqual([]);
     expect(done).toBe(true);
   });
-  return () => nock(SEAM, { reqheaders: { authorization: `Bearer ${API_KEY}` } });
+  const schemas = useSeamSchemaCheck();
+  return {
+    schemas,
+    seam: () => nock(SEAM, { reqheaders: { authorization: `Bearer ${API_KEY}` } }),
+    gateway: (options: Partial<SeamAdapterOptions> = {}) =>
+      makeAcsGateway({ fetch: schemas.fetch, ...options }),
+  };
 }

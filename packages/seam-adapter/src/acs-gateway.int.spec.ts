@@ -20,16 +20,15 @@ import {
   IDENTITY,
   LIMIT_EXCEEDED_ERROR,
   METHOD,
-  makeAcsGateway,
   NOT_SUBSCRIBED_WARNING,
   OTHER_SYSTEM,
   SYSTEM,
   siteCountsNotice,
-  useStrictSeamNock,
+  useAcsNock,
 } from './acs-fixtures.test-helpers.js';
 import { reqId } from './fixtures.test-helpers.js';
 
-const seam = useStrictSeamNock();
+const { seam, gateway: makeAcsGateway } = useAcsNock();
 const systems = (scope: nock.Scope, list: unknown[] = [acsSystem()]) =>
   scope.post('/acs/systems/list', {}).reply(200, { acs_systems: list, ok: true });
 const accounts = (scope: nock.Scope, account = acsAccount()) =>
@@ -65,7 +64,10 @@ describe('sites, slot usage and doors', () => {
     accounts(scope);
     systems(scope, [
       acsSystem(),
-      acsSystem(OTHER_SYSTEM, 'HID', { external_type: 'hid_credential_manager_organization', location: {} }),
+      acsSystem(OTHER_SYSTEM, 'HID', {
+        external_type: 'hid_credential_manager_organization',
+        location: { time_zone: null },
+      }),
     ]);
     expect(await gateway.listSites()).toEqual({
       ok: true,

@@ -16,7 +16,7 @@ import {
   DOORS,
   GRANT,
   SYSTEM,
-  useStrictSeamNock,
+  useAcsNock,
 } from './acs-fixtures.test-helpers.js';
 import { SeamAccessGrantGateway } from './acs-gateway.js';
 import { SEAM, T0 } from './fixtures.test-helpers.js';
@@ -32,14 +32,14 @@ class RawLogger implements Logger {
   }
 }
 
-// Strict nock for this file; the scope below expects this spec's own key.
-useStrictSeamNock();
+// Strict nock and the schema check for this file; the scope below expects this spec's own key.
+const { schemas } = useAcsNock();
 
 describe('ACS path: the API key, PINs and the holder never reach logs or error messages', () => {
   it('across success, Seam errors echoing them, lost replies and 401', async () => {
     const logger = new RawLogger();
     const gw = new SeamAccessGrantGateway(
-      { apiKey: KEY, endpoint: SEAM, readRetries: 0, recoveryDelayMs: 0 },
+      { apiKey: KEY, endpoint: SEAM, readRetries: 0, recoveryDelayMs: 0, fetch: schemas.fetch },
       { clock: new VirtualClock(T0, { autoAdvance: true }), logger },
     );
     const scope = nock(SEAM, { reqheaders: { authorization: `Bearer ${KEY}` } });
