@@ -271,13 +271,19 @@ describe('access grants', () => {
     expect(r.ok && r.value.issues).toEqual([]);
   });
 
-  it('a grant whose person Salto refused at the limit carries slot_limit_reached (not not_subscribed)', async () => {
+  it('a grant whose person Salto refused at the limit carries slot_limit_reached (not not_subscribed) and shows no PIN', async () => {
     const { gateway } = makeAcsGateway();
     const scope = seam();
     scope
       .post('/access_grants/get', { access_grant_id: GRANT })
       .reply(200, { access_grant: accessGrant(), ok: true });
-    grantParts(scope, acsUser({ errors: [LIMIT_EXCEEDED_ERROR], warnings: [NOT_SUBSCRIBED_WARNING] }, false));
+    // Seam may carry a PIN on the method, but an unsubscribed Salto user's PIN opens nothing.
+    grantParts(
+      scope,
+      acsUser({ errors: [LIMIT_EXCEEDED_ERROR], warnings: [NOT_SUBSCRIBED_WARNING] }, false),
+      DOORS.slice(0, 2),
+      accessMethod({ code: '771204', is_issued: true, issued_at: '2026-03-01T12:00:03.000Z' }),
+    );
     const r = await gateway.getAccessGrant(GRANT);
     expect(r.ok && r.value.issues).toEqual([
       {
@@ -286,6 +292,7 @@ describe('access grants', () => {
         message: LIMIT_EXCEEDED_ERROR.message,
       },
     ]);
+    expect(r.ok && r.value.methods).toEqual([{ id: METHOD, mode: 'code', pin: null, issued: true }]);
   });
 
   it('shows the PIN once Salto issued it, and keeps other errors as provider issues', async () => {

@@ -146,11 +146,18 @@ export interface AccessGrantParts {
   readonly methods: readonly WireAccessMethod[];
 }
 
+/**
+ * A grant with its parts. A grant whose person Salto refused a slot (at the limit) shows no PIN:
+ * Seam may still carry one on its code method, but an unsubscribed Salto user's PIN opens nothing,
+ * so it is never handed out (the caller deletes the grant).
+ */
 export function toProviderAccessGrant(p: AccessGrantParts): ProviderAccessGrant {
+  const issues = accessGrantIssues(p.grant, p.users);
+  const refused = issues.some((i) => i.code === 'slot_limit_reached');
   const methods: AccessMethod[] = [];
   for (const m of p.methods) {
     const mapped = toAccessMethod(m);
-    if (mapped) methods.push(mapped);
+    if (mapped) methods.push(refused ? { ...mapped, pin: null } : mapped);
   }
   return {
     id: p.grant.access_grant_id,
@@ -159,7 +166,7 @@ export function toProviderAccessGrant(p: AccessGrantParts): ProviderAccessGrant 
     doorIds: [...p.doorIds],
     window: accessGrantWindow(p.grant),
     methods,
-    issues: accessGrantIssues(p.grant, p.users),
+    issues,
   };
 }
 
