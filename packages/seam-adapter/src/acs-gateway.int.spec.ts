@@ -15,6 +15,7 @@ import {
   acsPage,
   acsSystem,
   acsUser,
+  CREATED,
   DOORS,
   GRANT,
   IDENTITY,
@@ -25,10 +26,22 @@ import {
   SYSTEM,
   siteCountsNotice,
   useAcsNock,
+  WORKSPACE,
 } from './acs-fixtures.test-helpers.js';
-import { reqId } from './fixtures.test-helpers.js';
+import { accessCode, reqId, saltoDevice } from './fixtures.test-helpers.js';
 
 const { seam, gateway: makeAcsGateway } = useAcsNock();
+const LOCK = '6a0f3e2d-1c4b-4a59-8e7d-2f1a0b9c8d71';
+const OTHER_LOCK = '6a0f3e2d-1c4b-4a59-8e7d-2f1a0b9c8d72';
+/** A lock-integration Salto KS lock of the ACS account on the named site. */
+const lockOf = (id: string, siteName: string) =>
+  saltoDevice(
+    id,
+    { connected_account_id: ACS_ACCOUNT, workspace_id: WORKSPACE, location: { timezone: 'Europe/Madrid' } },
+    { site_name: siteName, site_id: id },
+  );
+const codeOf = (id: string, over: Record<string, unknown> = {}) =>
+  accessCode(id, { device_id: LOCK, workspace_id: WORKSPACE, pending_mutations: [], ...over });
 const systems = (scope: nock.Scope, list: unknown[] = [acsSystem()]) =>
   scope.post('/acs/systems/list', {}).reply(200, { acs_systems: list, ok: true });
 const accounts = (scope: nock.Scope, account = acsAccount()) =>
@@ -94,7 +107,8 @@ describe('sites, slot usage and doors', () => {
       ok: true,
       value: { siteId: SYSTEM, used: 9, limit: 10 },
     });
-    // Below 80 %: Seam stops reporting; the learned limit stays, used is counted from ACS users.
+    // Below 80 %: Seam stops reporting; the learned limit stays. Used = subscribed ACS users + the
+    // lock path's codes holding a slot now on the site's locks (one pool); another site's lock is not counted.
     accounts(scope);
     systems(scope);
     scope.post('/acs/users/list', { acs_system_id: SYSTEM, limit: 500 }).reply(200, {
@@ -102,9 +116,31 @@ describe('sites, slot usage and doors', () => {
       pagination: acsPage(),
       ok: true,
     });
+    scope.post('/devices/list', { limit: 500 }).reply(200, {
+      devices: [lockOf(LOCK, 'Casa Sol Apartments'), lockOf(OTHER_LOCK, 'Harbour Office')],
+      pagination: acsPage(),
+      ok: true,
+    });
+    scope.post('/access_codes/list', { device_id: LOCK, limit: 500 }).reply(200, {
+      access_codes: [
+        codeOf(DOORS[1], { status: 'set', code: '123456' }),
+        codeOf(DOORS[2], {
+          errors: [
+            {
+              error_code: 'access_code_inactive',
+              message: 'not subscribed',
+              is_access_code_error: true,
+              created_at: CREATED,
+            },
+          ],
+        }),
+      ],
+      pagination: acsPage(),
+      ok: true,
+    });
     expect(await gateway.getSlotUsage(SYSTEM)).toEqual({
       ok: true,
-      value: { siteId: SYSTEM, used: 1, limit: 10 },
+      value: { siteId: SYSTEM, used: 2, limit: 10 },
     });
   });
 

@@ -46,7 +46,7 @@ export class SeamAccessGrantGateway extends SeamGatewayBase implements AccessGra
 
   constructor(options: SeamAdapterOptions, deps: SeamGatewayDeps = {}) {
     super('SeamAccessGrantGateway', options, deps);
-    this.directory = new AcsDirectory(this.transport, this.opts);
+    this.directory = new AcsDirectory(this.transport, this.opts, this.clock);
   }
 
   // ---------------------------------------------------------------- sites and doors

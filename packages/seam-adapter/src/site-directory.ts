@@ -103,39 +103,52 @@ export class SiteDirectory {
   async sources(action: string): Promise<Result<SiteSources & { devices: WireDevice[] }, GatewayFailure>> {
     const accounts = await connectedAccounts(this.transport, this.opts, action);
     if (!accounts.ok) return accounts;
-    const isSaltoAccount = (id: string) => {
-      const a = accounts.value.get(id);
-      return a !== undefined && (a.account_type?.startsWith('salto') ?? false);
-    };
-    const listed = await this.transport.listAll(
-      '/devices/list',
-      this.opts.connectedAccountId ? { connected_account_id: this.opts.connectedAccountId } : {},
-      responses.devicesList,
-      (p) => p.devices,
-    );
-    if (!listed.ok) return err(toGatewayFailure(listed.error, { action, mutation: false }));
-    const devices: WireDevice[] = [];
-    for (const raw of listed.value) {
-      if (!looksLikeSaltoKsLock(raw, isSaltoAccount)) continue;
-      const parsed = deviceSchema.safeParse(raw);
-      if (!parsed.success) {
-        const id = (raw as { device_id?: unknown }).device_id;
-        return err(
-          toGatewayFailure(
-            {
-              kind: 'invalid_response',
-              route: '/devices/list',
-              status: 200,
-              detail: `device ${typeof id === 'string' ? id : '?'}: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`,
-            },
-            { action, mutation: false },
-          ),
-        );
-      }
-      devices.push(parsed.data);
-    }
-    return ok({ devices, accounts: accounts.value });
+    const devices = await saltoKsLocks(this.transport, this.opts, accounts.value, action);
+    if (!devices.ok) return devices;
+    return ok({ devices: devices.value, accounts: accounts.value });
   }
+}
+
+/**
+ * The workspace's Salto KS locks (or only `connectedAccountId`'s), validated: devices of type
+ * `salto_lock`, and `unknown` ones of a Salto KS account (a weak IQ link). Shared by the lock path
+ * and the ACS path (whose slot usage counts the lock path's codes too).
+ */
+export async function saltoKsLocks(
+  transport: SeamTransport,
+  opts: Pick<ResolvedSeamAdapterOptions, 'connectedAccountId'>,
+  accounts: ReadonlyMap<string, WireConnectedAccount>,
+  action: string,
+): Promise<Result<WireDevice[], GatewayFailure>> {
+  const isSaltoAccount = (id: string) => accounts.get(id)?.account_type?.startsWith('salto') ?? false;
+  const listed = await transport.listAll(
+    '/devices/list',
+    opts.connectedAccountId ? { connected_account_id: opts.connectedAccountId } : {},
+    responses.devicesList,
+    (p) => p.devices,
+  );
+  if (!listed.ok) return err(toGatewayFailure(listed.error, { action, mutation: false }));
+  const devices: WireDevice[] = [];
+  for (const raw of listed.value) {
+    if (!looksLikeSaltoKsLock(raw, isSaltoAccount)) continue;
+    const parsed = deviceSchema.safeParse(raw);
+    if (!parsed.success) {
+      const id = (raw as { device_id?: unknown }).device_id;
+      return err(
+        toGatewayFailure(
+          {
+            kind: 'invalid_response',
+            route: '/devices/list',
+            status: 200,
+            detail: `device ${typeof id === 'string' ? id : '?'}: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`,
+          },
+          { action, mutation: false },
+        ),
+      );
+    }
+    devices.push(parsed.data);
+  }
+  return ok(devices);
 }
 
 /**
