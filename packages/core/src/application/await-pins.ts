@@ -5,6 +5,13 @@ import { err, type FieldIssue, type InvalidInput, invalidInput, ok, type Result 
 import { type AccessPath, accessPathFor } from './access-path.js';
 import type { AnyPortDeps } from './deps.js';
 import { type GrantNotFound, grantNotFound, type ProviderFailed } from './errors.js';
+import {
+  catchStoreFailure,
+  guardStore,
+  type StoreFailed,
+  storeFailed,
+  whenStoreAllows,
+} from './store-failures.js';
 
 export interface AssignedPin {
   readonly lockId: LockId;
@@ -54,7 +61,8 @@ export type AwaitPinsError =
       readonly ready: readonly AssignedPin[];
       readonly waiting: readonly WaitingLock[];
     }
-  | ProviderFailed;
+  | ProviderFailed
+  | StoreFailed;
 
 export type AwaitPinsResult = Result<PinsReady, AwaitPinsError>;
 
@@ -71,8 +79,11 @@ export class AwaitPins {
   private readonly path: AccessPath;
 
   /** Either path: `{ gateway, … }` (lock integration) or `{ accessGrants, … }` (ACS). */
-  constructor(private readonly deps: AnyPortDeps) {
-    this.path = accessPathFor(deps);
+  private readonly deps: AnyPortDeps;
+
+  constructor(deps: AnyPortDeps) {
+    this.deps = { ...deps, store: guardStore(deps.store) };
+    this.path = accessPathFor(this.deps);
   }
 
   async execute(key: unknown, options: AwaitPinsOptions = {}): Promise<AwaitPinsResult> {
@@ -100,7 +111,25 @@ export class AwaitPins {
       return err(invalidInput(issues));
     }
     const grantKey = key as GrantKey;
-    const grant = await store.get(grantKey);
+    const grant = await catchStoreFailure(
+      () => store.get(grantKey),
+      (e) =>
+        storeFailed(
+          e,
+          `The PINs of grant "${grantKey}" could not be looked up`,
+          'while reading the grant: nothing was changed.',
+          `Ask again ${whenStoreAllows(e)}.`,
+          { grantKey },
+        ),
+    );
+    if (grant !== null && 'code' in grant) {
+      logger.log('error', 'await pins failed: grant store', {
+        outcome: grant.code,
+        grantKey,
+        reason: grant.message,
+      });
+      return err(grant);
+    }
     if (!grant) return err(grantNotFound(grantKey));
     if (grant.revokedAt !== null) {
       return err({

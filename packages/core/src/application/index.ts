@@ -5,4 +5,5 @@ export * from './grant-access.js';
 export * from './reconcile-site.js';
 export * from './report-slot-usage.js';
 export * from './revoke-access.js';
+export type { StoreFailed, StoreOperation } from './store-failures.js';
 export * from './unlock-door.js';

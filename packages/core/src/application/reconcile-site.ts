@@ -9,6 +9,13 @@ import { type AccessPath, accessPathFor } from './access-path.js';
 import type { AnyPortDeps } from './deps.js';
 import { type ProviderFailed, providerFailed, type SiteNotFound, siteNotFound } from './errors.js';
 import { markCleanedUp } from './grant-cleanup.js';
+import {
+  catchStoreFailure,
+  guardStore,
+  type StoreFailed,
+  storeFailed,
+  whenStoreAllows,
+} from './store-failures.js';
 
 /**
  * One action and what came of it: on the lock path a code created or deleted on a lock
@@ -40,7 +47,7 @@ export interface ReconcileReport {
   readonly cleanedUp: readonly GrantKey[];
 }
 
-export type ReconcileSiteError = InvalidInput | SiteNotFound | ProviderFailed;
+export type ReconcileSiteError = InvalidInput | SiteNotFound | ProviderFailed | StoreFailed;
 export type ReconcileSiteResult = Result<ReconcileReport, ReconcileSiteError>;
 
 /**
@@ -50,18 +57,36 @@ export type ReconcileSiteResult = Result<ReconcileReport, ReconcileSiteError>;
  * applies `reconcileAccessGrants`' — deletes first (freeing slots), then creates. Then it records
  * `cleanedUpAt` on each revoked grant whose codes (or access grant) are now confirmed gone, so it
  * stops holding planned slots. Idempotent: a second run with nothing changed does nothing. What
- * belongs to other apps is never touched.
+ * belongs to other apps is never touched. When the grant store fails, the outcome is
+ * `store_failed` (running it again is safe).
  */
 export class ReconcileSite {
   private readonly path: AccessPath;
 
   /** Either path: `{ gateway, … }` (lock integration) or `{ accessGrants, … }` (ACS). */
-  constructor(private readonly deps: AnyPortDeps) {
-    this.path = accessPathFor(deps);
+  private readonly deps: AnyPortDeps;
+
+  constructor(deps: AnyPortDeps) {
+    this.deps = { ...deps, store: guardStore(deps.store) };
+    this.path = accessPathFor(this.deps);
   }
 
   async execute(siteId: unknown): Promise<ReconcileSiteResult> {
-    const r = await this.run(siteId);
+    const r = await catchStoreFailure(
+      () => this.run(siteId),
+      (e): ReconcileSiteResult =>
+        err(
+          storeFailed(
+            e,
+            `Site "${String(siteId)}" could not be reconciled`,
+            e.operation === 'listBySite'
+              ? 'while reading its grants: nothing was changed.'
+              : 'while recording which revoked grants are cleaned up; what it did at the provider is kept.',
+            `Run it again ${whenStoreAllows(e)}: it is idempotent.`,
+            typeof siteId === 'string' ? { siteId } : {},
+          ),
+        ),
+    );
     const { logger } = this.deps;
     if (r.ok) {
       const count = (result: AppliedAction['result']) =>
@@ -79,7 +104,8 @@ export class ReconcileSite {
         skippedLocks: r.value.skippedLocks.map((s) => s.lockId),
       });
     } else {
-      logger.log(r.error.code === 'provider_failed' ? 'error' : 'info', 'reconcile refused', {
+      const fault = r.error.code === 'provider_failed' || r.error.code === 'store_failed';
+      logger.log(fault ? 'error' : 'info', 'reconcile refused', {
         outcome: r.error.code,
         siteId: typeof siteId === 'string' ? siteId : null,
         reason: r.error.message,

@@ -7,6 +7,13 @@ import type { GatewayFailure } from '../ports/lock-gateway.js';
 import { type AccessPath, accessPathFor } from './access-path.js';
 import { type AnyCoreDeps, requirePolicy } from './deps.js';
 import { type ProviderFailed, providerFailed, type SiteNotFound, siteNotFound } from './errors.js';
+import {
+  catchStoreFailure,
+  guardStore,
+  type StoreFailed,
+  storeFailed,
+  whenStoreAllows,
+} from './store-failures.js';
 
 /** One site's slots: what the provider counts now, and what keyslot's plan holds ahead. */
 export interface SiteSlotReport extends SlotUsage {
@@ -30,7 +37,7 @@ export interface SlotUsageReport {
   readonly failures: readonly { readonly siteId: SiteId; readonly failure: GatewayFailure }[];
 }
 
-export type ReportSlotUsageError = InvalidInput | SiteNotFound | ProviderFailed;
+export type ReportSlotUsageError = InvalidInput | SiteNotFound | ProviderFailed | StoreFailed;
 export type ReportSlotUsageResult = Result<SlotUsageReport, ReportSlotUsageError>;
 
 /**
@@ -47,31 +54,41 @@ export class ReportSlotUsage {
    * `InvalidPolicyError` for a policy that fails `parsePolicy`.
    */
   constructor(deps: AnyCoreDeps) {
-    this.deps = { ...deps, policy: requirePolicy(deps, 'ReportSlotUsage') };
-    this.path = accessPathFor(deps);
+    const guarded = { ...deps, store: guardStore(deps.store) };
+    this.deps = { ...guarded, policy: requirePolicy(deps, 'ReportSlotUsage') };
+    this.path = accessPathFor(guarded);
   }
 
   async execute(siteId?: unknown): Promise<ReportSlotUsageResult> {
-    const r = await this.report(siteId);
-    this.deps.logger.log(
-      r.ok ? 'info' : r.error.code === 'provider_failed' ? 'error' : 'info',
-      'slot usage',
-      {
-        outcome: r.ok ? r.value.code : r.error.code,
-        ...(r.ok
-          ? {
-              sites: r.value.sites.map((s) => ({
-                siteId: s.siteId,
-                used: s.used,
-                limit: s.limit,
-                plannedPeak: s.plannedPeak,
-                almostReached: s.almostReached,
-              })),
-              failures: r.value.failures.map((f) => f.siteId),
-            }
-          : { reason: r.error.message }),
-      },
+    const r = await catchStoreFailure(
+      () => this.report(siteId),
+      (e): ReportSlotUsageResult =>
+        err(
+          storeFailed(
+            e,
+            'Slot usage could not be reported',
+            "while reading the sites' grants: nothing was changed.",
+            `Ask again ${whenStoreAllows(e)}.`,
+            typeof siteId === 'string' ? { siteId } : {},
+          ),
+        ),
     );
+    const fault = !r.ok && (r.error.code === 'provider_failed' || r.error.code === 'store_failed');
+    this.deps.logger.log(fault ? 'error' : 'info', 'slot usage', {
+      outcome: r.ok ? r.value.code : r.error.code,
+      ...(r.ok
+        ? {
+            sites: r.value.sites.map((s) => ({
+              siteId: s.siteId,
+              used: s.used,
+              limit: s.limit,
+              plannedPeak: s.plannedPeak,
+              almostReached: s.almostReached,
+            })),
+            failures: r.value.failures.map((f) => f.siteId),
+          }
+        : { reason: r.error.message }),
+    });
     return r;
   }
 

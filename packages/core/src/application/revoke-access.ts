@@ -5,6 +5,13 @@ import { type AccessPath, accessPathFor } from './access-path.js';
 import type { AnyPortDeps } from './deps.js';
 import { type GrantNotFound, grantNotFound } from './errors.js';
 import type { CleanupPending } from './grant-cleanup.js';
+import {
+  catchStoreFailure,
+  guardStore,
+  type StoreFailed,
+  storeFailed,
+  whenStoreAllows,
+} from './store-failures.js';
 
 export interface RevokeAccessSuccess {
   /** `revoked`: revoked now. `already_revoked`: it was revoked before (codes were swept again). */
@@ -27,7 +34,7 @@ export interface RevokeConflict {
   readonly key: GrantKey;
 }
 
-export type RevokeAccessError = InvalidInput | GrantNotFound | RevokeConflict;
+export type RevokeAccessError = InvalidInput | GrantNotFound | RevokeConflict | StoreFailed;
 export type RevokeAccessResult = Result<RevokeAccessSuccess, RevokeAccessError>;
 
 /**
@@ -36,18 +43,22 @@ export type RevokeAccessResult = Result<RevokeAccessSuccess, RevokeAccessError>;
  * grant carrying the key, which frees its one slot at once), and once none is left
  * records it (`cleanedUpAt`): until then the revoked grant keeps holding its planned slots, since
  * a leftover code still takes its slot at the provider. Idempotent: revoking again changes
- * nothing else and retries any cleanup that failed before.
+ * nothing else and retries any cleanup that failed before. When the grant store fails, the
+ * outcome is `store_failed`, saying how far it got (revoking again is always safe).
  */
 export class RevokeAccess {
   private readonly path: AccessPath;
 
   /** Either path: `{ gateway, … }` (lock integration) or `{ accessGrants, … }` (ACS). */
-  constructor(private readonly deps: AnyPortDeps) {
-    this.path = accessPathFor(deps);
+  private readonly deps: AnyPortDeps;
+
+  constructor(deps: AnyPortDeps) {
+    this.deps = { ...deps, store: guardStore(deps.store) };
+    this.path = accessPathFor(this.deps);
   }
 
   async execute(key: unknown): Promise<RevokeAccessResult> {
-    const { store, clock, logger } = this.deps;
+    const { logger } = this.deps;
     if (typeof key !== 'string' || !GRANT_KEY_PATTERN.test(key)) {
       logger.log('info', 'revoke refused: invalid input', { outcome: 'invalid_input', fields: ['key'] });
       return err(
@@ -56,6 +67,35 @@ export class RevokeAccess {
         ]),
       );
     }
+    const progress = { revoked: false };
+    return catchStoreFailure(
+      () => this.revoke(key, progress),
+      (e) => {
+        const r = err(
+          storeFailed(
+            e,
+            `Grant "${key}" could not be revoked`,
+            progress.revoked
+              ? 'after its revocation was recorded: it is revoked, but what the provider holds for it may not all be deleted or its cleanup recorded, so it holds its planned slots until that is done.'
+              : e.operation === 'save'
+                ? 'while recording its revocation, which may or may not have been kept; nothing was deleted at the provider.'
+                : 'before anything was changed.',
+            `Revoke it again ${whenStoreAllows(e)} (that is safe), or let ReconcileSite finish it.`,
+            { grantKey: key },
+          ),
+        );
+        logger.log('error', 'revoke failed: grant store', {
+          outcome: r.error.code,
+          grantKey: key,
+          reason: r.error.message,
+        });
+        return r;
+      },
+    );
+  }
+
+  private async revoke(key: GrantKey, progress: { revoked: boolean }): Promise<RevokeAccessResult> {
+    const { store, clock, logger } = this.deps;
     let grant = await store.get(key);
     if (!grant) {
       logger.log('info', 'revoke refused: unknown grant', { outcome: 'grant_not_found', grantKey: key });
@@ -77,6 +117,7 @@ export class RevokeAccess {
       if (!next) return err(grantNotFound(key));
       grant = next;
     }
+    progress.revoked = true;
 
     const sweep = await this.path.sweep(grant, grant);
     grant = sweep.grant ?? grant;

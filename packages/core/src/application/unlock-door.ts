@@ -4,6 +4,13 @@ import { err, type FieldIssue, invalidInput, ok, type Result } from '../domain/r
 import { evaluateUnlock, type UnlockRefusal } from '../domain/unlock-decision.js';
 import { type CoreDeps, requirePolicy } from './deps.js';
 import { type ProviderFailed, providerFailed } from './errors.js';
+import {
+  catchStoreFailure,
+  guardStore,
+  type StoreFailed,
+  storeFailed,
+  whenStoreAllows,
+} from './store-failures.js';
 
 export interface UnlockDoorInput {
   readonly lockId: LockId;
@@ -45,7 +52,8 @@ export type UnlockDoorError =
       readonly message: string;
       readonly lockId: LockId;
     }
-  | ProviderFailed;
+  | ProviderFailed
+  | StoreFailed;
 
 export type UnlockDoorResult = Result<Unlocked, UnlockDoorError>;
 
@@ -62,24 +70,30 @@ export class UnlockDoor {
 
   /** Throws `InvalidPolicyError` for a policy that fails `parsePolicy`. */
   constructor(deps: CoreDeps) {
-    this.deps = { ...deps, policy: requirePolicy(deps, 'UnlockDoor') };
+    this.deps = { ...deps, store: guardStore(deps.store), policy: requirePolicy(deps, 'UnlockDoor') };
   }
 
   async execute(input: unknown): Promise<UnlockDoorResult> {
-    const r = await this.unlock(input);
     const lockId =
       typeof input === 'object' && input !== null ? (input as { lockId?: unknown }).lockId : undefined;
-    this.deps.logger.log(
-      r.ok ? 'info' : r.error.code === 'provider_failed' ? 'error' : 'info',
-      'unlock door',
-      {
-        outcome: r.ok ? r.value.code : r.error.code,
-        lockId: typeof lockId === 'string' ? lockId : null,
-        ...(r.ok
-          ? { attemptId: r.value.attemptId, grantKey: r.value.grantKey }
-          : { reason: r.error.message }),
-      },
+    const r = await catchStoreFailure(
+      () => this.unlock(input),
+      (e): UnlockDoorResult =>
+        err(
+          storeFailed(
+            e,
+            `Lock "${String(lockId)}" was not unlocked`,
+            "while reading the holder's grants, before anything was sent to the lock: nothing was changed.",
+            `Try again ${whenStoreAllows(e)}.`,
+          ),
+        ),
     );
+    const fault = !r.ok && (r.error.code === 'provider_failed' || r.error.code === 'store_failed');
+    this.deps.logger.log(fault ? 'error' : 'info', 'unlock door', {
+      outcome: r.ok ? r.value.code : r.error.code,
+      lockId: typeof lockId === 'string' ? lockId : null,
+      ...(r.ok ? { attemptId: r.value.attemptId, grantKey: r.value.grantKey } : { reason: r.error.message }),
+    });
     return r;
   }
 

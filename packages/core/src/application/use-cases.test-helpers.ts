@@ -6,6 +6,7 @@ import type { Site } from '../domain/site.js';
 import { VirtualClock } from '../infrastructure/clock.js';
 import { InMemoryGrantStore } from '../infrastructure/in-memory-grant-store.js';
 import { MemoryLogger } from '../infrastructure/logging.js';
+import type { GrantStore } from '../ports/grant-store.js';
 import { AwaitPins } from './await-pins.js';
 import type { CoreDeps } from './deps.js';
 import { GrantAccess } from './grant-access.js';
@@ -32,16 +33,18 @@ export interface World extends CoreDeps {
   readonly report: ReportSlotUsage;
 }
 
+export interface MakeWorldOptions {
+  policy?: Partial<AccessPolicy>;
+  site?: Partial<Site>;
+  locks?: readonly Lock[];
+  /** Scheduled codes hold their slot only once loaded, as in Salto (see `FakeGatewayOptions`). */
+  scheduledLoading?: boolean;
+  /** The store the use cases see, around the world's in-memory one (e.g. one that fails on cue). */
+  wrapStore?: (store: InMemoryGrantStore) => GrantStore;
+}
+
 /** One site with locks L1..L3 on a fake provider, an in-memory store, a self-advancing virtual clock. */
-export function makeWorld(
-  options: {
-    policy?: Partial<AccessPolicy>;
-    site?: Partial<Site>;
-    locks?: readonly Lock[];
-    /** Scheduled codes hold their slot only once loaded, as in Salto (see `FakeGatewayOptions`). */
-    scheduledLoading?: boolean;
-  } = {},
-): World {
+export function makeWorld(options: MakeWorldOptions = {}): World {
   const clock = new VirtualClock(NOW, { autoAdvance: true });
   const gateway = new FakeLockGateway({
     clock,
@@ -54,14 +57,15 @@ export function makeWorld(
     logger: new MemoryLogger(),
     policy: { ...DEFAULT_POLICY, ...options.policy },
   };
+  const used = options.wrapStore ? { ...deps, store: options.wrapStore(deps.store) } : deps;
   return {
     ...deps,
-    grant: new GrantAccess(deps),
-    revoke: new RevokeAccess(deps),
-    awaitPins: new AwaitPins(deps),
-    unlock: new UnlockDoor(deps),
-    reconcile: new ReconcileSite(deps),
-    report: new ReportSlotUsage(deps),
+    grant: new GrantAccess(used),
+    revoke: new RevokeAccess(used),
+    awaitPins: new AwaitPins(used),
+    unlock: new UnlockDoor(used),
+    reconcile: new ReconcileSite(used),
+    report: new ReportSlotUsage(used),
   };
 }
 

@@ -25,6 +25,48 @@ export interface SaveCondition {
 }
 
 /**
+ * What went wrong with the store itself — not an outcome of the grant (those are the results of
+ * `save`), but a fault of where grants are kept. `retryable` says whether the same call may
+ * succeed later without anyone fixing anything.
+ */
+export type StoreFailureCode =
+  /** The database cannot be reached, or the connection was lost: retry once it is back. */
+  | 'store_unavailable'
+  /** Concurrent work kept conflicting (after the store's own retries): retry shortly. */
+  | 'store_busy'
+  /** The stored data cannot be read (a damaged database): restore it; retrying does not help. */
+  | 'store_corrupted'
+  /** The store cannot be used as set up (closed, held by another process, migrated by a newer version, misconfigured): fix that; retrying does not help. */
+  | 'store_unusable'
+  /** A value the store cannot keep (e.g. a NUL character in a holder): nothing was written; change the value. */
+  | 'store_rejected_value'
+  /** Anything else the store reported. */
+  | 'store_error';
+
+export interface StoreFailure {
+  readonly code: StoreFailureCode;
+  /** Whether the same call may succeed later as it is (the store came back, the contention passed). */
+  readonly retryable: boolean;
+  /** What happened and what to do. Never a password or a connection string. */
+  readonly message: string;
+  /** The store's own, finer code when it has one (e.g. `@keyslot/postgres-store`'s `store_in_use`). */
+  readonly detail?: string;
+}
+
+/**
+ * How a `GrantStore` method reports a `StoreFailure`: it throws this (its results carry only the
+ * outcomes of a save). The use cases catch it and return `store_failed` instead of throwing; a
+ * store that throws anything else is reported as `store_error` without its text (which might
+ * carry a secret), so stores should throw this.
+ */
+export class StoreFailureError extends Error {
+  override readonly name: string = 'StoreFailureError';
+  constructor(readonly failure: StoreFailure) {
+    super(failure.message);
+  }
+}
+
+/**
  * Grants, the application's intent. The store assigns versions: `save` succeeds only when the
  * stored version equals `expectedVersion` (0 = must not exist yet), and returns the grant with
  * its new version. This is what lets two app instances share one store safely.
@@ -34,6 +76,10 @@ export interface SaveCondition {
  * longer that number — the check and the write are one atomic step. `GrantAccess` reads the
  * revision, then the site's grants, decides, and saves on that condition, so two app instances
  * sharing a store can never both admit a grant into the same last slot.
+ *
+ * A store may fail (a database gone, damaged or busy): its methods then throw a
+ * `StoreFailureError`, after which nothing of a failed `save` is kept — or, when the failure came
+ * as the save committed (a lost reply), all of it. The use cases turn it into `store_failed`.
  */
 export interface GrantStore {
   get(key: GrantKey): Promise<Grant | null>;
