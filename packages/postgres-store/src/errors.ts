@@ -1,8 +1,11 @@
 /**
  * Typed failures of the durable store. A `GrantStore` method has no failure in its result type for
  * "the database is gone", so the store throws a `GrantStoreError`: a stable `code`, a message that
- * says what happened and what to do, and never a password or a whole connection string.
+ * says what happened and what to do, and never a password or a whole connection string. It is
+ * core's `StoreFailureError`, so the use cases return it as `store_failed` with its `failure`
+ * (core's kind of failure, whether a retry can help, and this code as `detail`).
  */
+import { type StoreFailure, type StoreFailureCode, StoreFailureError } from '@keyslot/core';
 
 export type GrantStoreErrorCode =
   /** The database cannot be reached, or the connection was lost (mid-transaction: nothing of it was kept). */
@@ -24,7 +27,20 @@ export type GrantStoreErrorCode =
   /** Any other database error; the transaction was rolled back. */
   | 'store_failed';
 
-export class GrantStoreError extends Error {
+/** Each code as core's kind of store failure, and whether the same call may succeed later as it is. */
+const AS_STORE_FAILURE: Record<GrantStoreErrorCode, { code: StoreFailureCode; retryable: boolean }> = {
+  store_unavailable: { code: 'store_unavailable', retryable: true },
+  store_busy: { code: 'store_busy', retryable: true },
+  store_corrupted: { code: 'store_corrupted', retryable: false },
+  store_closed: { code: 'store_unusable', retryable: false },
+  store_schema_too_new: { code: 'store_unusable', retryable: false },
+  store_in_use: { code: 'store_unusable', retryable: false },
+  store_invalid_config: { code: 'store_unusable', retryable: false },
+  store_invalid_value: { code: 'store_rejected_value', retryable: false },
+  store_failed: { code: 'store_error', retryable: true },
+};
+
+export class GrantStoreError extends StoreFailureError {
   override readonly name = 'GrantStoreError';
   constructor(
     readonly code: GrantStoreErrorCode,
@@ -32,8 +48,13 @@ export class GrantStoreError extends Error {
     /** The driver's own error code when there is one (a PostgreSQL SQLSTATE such as `40001`, or `ECONNREFUSED`). */
     readonly driverCode?: string,
   ) {
-    super(message);
+    super(asStoreFailure(code, message));
   }
+}
+
+/** Core's `StoreFailure` for a code and its message (the code kept as `detail`). */
+export function asStoreFailure(code: GrantStoreErrorCode, message: string): StoreFailure {
+  return { ...AS_STORE_FAILURE[code], message, detail: code };
 }
 
 export const isGrantStoreError = (e: unknown): e is GrantStoreError => e instanceof GrantStoreError;

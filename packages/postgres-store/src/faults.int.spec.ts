@@ -8,12 +8,13 @@ import { join } from 'node:path';
 import type { Grant } from '@keyslot/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GrantStoreError, pgliteGrantStore, postgresGrantStore } from './index.js';
-import { openPgClient } from './pg-client.js';
-import type { SqlClient, SqlQueryable } from './sql-client.js';
 import { SqlGrantStore } from './sql-grant-store.js';
 import {
+  connectionCutAt,
+  databasePerFile,
   describePostgres,
-  openTestDatabase,
+  failingTransactions,
+  openFaultablePostgres,
   storeOver,
   type TestDatabase,
 } from './testing/databases.test-helpers.js';
@@ -119,37 +120,11 @@ describe('PGlite directories', () => {
 });
 
 describePostgres('PostgreSQL faults', () => {
+  const database = databasePerFile(openFaultablePostgres);
   let db: TestDatabase;
   beforeAll(async () => {
-    db = await openTestDatabase('postgres');
-    const c = await db.client();
-    await c.query(
-      `CREATE OR REPLACE FUNCTION keyslot_test_fail(code text) RETURNS void AS $$
-       BEGIN RAISE EXCEPTION 'injected failure' USING ERRCODE = code; END $$ LANGUAGE plpgsql`,
-    );
+    db = await database();
   });
-  afterAll(async () => {
-    await db?.close();
-  });
-
-  /** A client on the test database whose transactions run `inject` before their statement number `at`. */
-  function faultyClient(base: SqlClient, at: number, inject: (tx: SqlQueryable) => Promise<void>): SqlClient {
-    return {
-      driver: base.driver,
-      query: (sql, params) => base.query(sql, params),
-      close: () => base.close(),
-      transaction: (work) =>
-        base.transaction(async (tx) => {
-          let n = 0;
-          return work({
-            query: async (sql, params) => {
-              if (++n === at) await inject(tx);
-              return tx.query(sql, params);
-            },
-          });
-        }),
-    };
-  }
 
   it('a wrong password: store_unavailable, and the password is in no error', async () => {
     const url = new URL(db.location!);
@@ -166,12 +141,8 @@ describePostgres('PostgreSQL faults', () => {
   it('the connection lost in the middle of a save: store_unavailable, nothing of it kept, the next save works', async () => {
     await db.reset();
     const admin = await db.client();
-    const base = openPgClient({ connectionString: db.location! });
     // Before the save's 4th statement, its backend is terminated (as a server restart or a network cut would).
-    const client = faultyClient(base, 4, async (tx) => {
-      const pid = (await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
-      await admin.query('SELECT pg_terminate_backend($1)', [pid]);
-    });
+    const { client, base } = await connectionCutAt(db, 4);
     const store = new SqlGrantStore(async () => client);
     await store.open();
     const e = await failure(store.save(grant('g1'), 0));
@@ -190,15 +161,10 @@ describePostgres('PostgreSQL faults', () => {
   it('serialization failures and deadlocks: the save is retried whole, and kept exactly once', async () => {
     await db.reset();
     const base = await db.client();
-    let injected = 0;
-    const client = faultyClient(base, 5, async (tx) => {
-      if (injected >= 2) return;
-      injected++;
-      await tx.query('SELECT keyslot_test_fail($1)', [injected === 1 ? '40001' : '40P01']);
-    });
+    const { client, injected } = failingTransactions(base, 5, ['40001', '40P01']);
     const store = new SqlGrantStore(async () => client);
     const saved = await store.save(grant('g1'), 0);
-    expect(injected).toBe(2);
+    expect(injected()).toBe(2);
     expect(saved.ok && saved.value.version).toBe(1);
     expect(await store.siteRevision('site-1')).toBe(1);
   });
@@ -206,9 +172,7 @@ describePostgres('PostgreSQL faults', () => {
   it('serialization failures that do not stop: store_busy, nothing written', async () => {
     await db.reset();
     const base = await db.client();
-    const client = faultyClient(base, 5, async (tx) => {
-      await tx.query("SELECT keyslot_test_fail('40001')");
-    });
+    const { client } = failingTransactions(base, 5, 'always');
     const store = new SqlGrantStore(async () => client);
     const e = await failure(store.save(grant('g1'), 0));
     expect(e.code).toBe('store_busy');

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, inject } from 'vitest';
 import { openPgClient } from '../pg-client.js';
 import { openPgliteClient } from '../pglite-client.js';
-import type { SqlClient } from '../sql-client.js';
+import type { SqlClient, SqlQueryable } from '../sql-client.js';
 import { SqlGrantStore } from '../sql-grant-store.js';
 import { createTestDatabase } from './postgres-server.js';
 
@@ -117,14 +117,90 @@ export function databasePerTest(kind: DatabaseKind): () => Promise<TestDatabase>
   };
 }
 
-/** Inside a `describe`: one database for all its tests, opened on first use and closed after them. */
-export function databasePerFile(kind: DatabaseKind): () => Promise<TestDatabase> {
+/**
+ * Inside a `describe`: one database for all its tests (of `kind`, or made by `open`), opened on
+ * first use and closed after them.
+ */
+export function databasePerFile(
+  kindOrOpen: DatabaseKind | (() => Promise<TestDatabase>),
+): () => Promise<TestDatabase> {
+  const open = typeof kindOrOpen === 'function' ? kindOrOpen : () => openTestDatabase(kindOrOpen);
   let db: Promise<TestDatabase> | undefined;
   afterAll(async () => {
     await (await db)?.close();
   });
   return () => {
-    db ??= openTestDatabase(kind);
+    db ??= open();
     return db;
   };
+}
+
+/** A client over `base` whose transactions run `inject` before their statement number `at` (from 1). */
+export function faultyClient(
+  base: SqlClient,
+  at: number,
+  inject: (tx: SqlQueryable) => Promise<void>,
+): SqlClient {
+  return {
+    driver: base.driver,
+    query: (sql, params) => base.query(sql, params),
+    close: () => base.close(),
+    transaction: (work) =>
+      base.transaction(async (tx) => {
+        let n = 0;
+        return work({
+          query: async (sql, params) => {
+            if (++n === at) await inject(tx);
+            return tx.query(sql, params);
+          },
+        });
+      }),
+  };
+}
+
+/** The PostgreSQL test database, with `keyslot_test_fail(sqlstate)`: raises an error with that SQLSTATE. */
+export async function openFaultablePostgres(): Promise<TestDatabase> {
+  const db = await openTestDatabase('postgres');
+  await (await db.client()).query(
+    `CREATE OR REPLACE FUNCTION keyslot_test_fail(code text) RETURNS void AS $$
+     BEGIN RAISE EXCEPTION 'injected failure' USING ERRCODE = code; END $$ LANGUAGE plpgsql`,
+  );
+  return db;
+}
+
+/**
+ * A new client on `db` (a pool of its own, `base`) whose transactions lose their connection before
+ * statement `at`: the backend is terminated from `db`'s admin client, as a server restart would.
+ */
+export async function connectionCutAt(
+  db: TestDatabase,
+  at: number,
+): Promise<{ client: SqlClient; base: SqlClient }> {
+  const admin = await db.client();
+  const base = openPgClient({ connectionString: db.location! });
+  const client = faultyClient(base, at, async (tx) => {
+    const pid = (await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+  });
+  return { client, base };
+}
+
+/**
+ * A client over `base` (of an `openFaultablePostgres` database) whose transactions fail with the
+ * next of `sqlstates` before statement `at` — with all of them in turn, then no more; or, with
+ * `'always'`, with a serialization failure (40001) every time. `injected()` counts them.
+ */
+export function failingTransactions(
+  base: SqlClient,
+  at: number,
+  sqlstates: readonly string[] | 'always',
+): { client: SqlClient; injected: () => number } {
+  let injected = 0;
+  const client = faultyClient(base, at, async (tx) => {
+    const code = sqlstates === 'always' ? '40001' : sqlstates[injected];
+    if (code === undefined) return;
+    injected++;
+    await tx.query('SELECT keyslot_test_fail($1)', [code]);
+  });
+  return { client, injected: () => injected };
 }
