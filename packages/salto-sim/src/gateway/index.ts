@@ -1,3 +1,5 @@
+export { accessGrantOf, acsSiteOf, doorOf } from './acs-map.js';
+export { SaltoKsAcsSimulator, type SaltoKsAcsSimulatorOptions } from './acs-simulator.js';
 export {
   NOT_SUBSCRIBED_CODES,
   toAccessCode,

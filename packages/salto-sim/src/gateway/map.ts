@@ -24,6 +24,8 @@ export const NOT_SUBSCRIBED_CODES: ReadonlySet<string> = new Set(NOT_SUBSCRIBED_
 /**
  * World failure → core `GatewayFailure`:
  * `device_not_found` → `lock_not_found`; `access_code_not_found`, `site_not_found` as is;
+ * (ACS) `acs_system_not_found` → `site_not_found`, `acs_entrance_not_found` → `lock_not_found`,
+ * `access_grant_not_found` as is, `duplicate_access_grant_key` → `access_grant_exists`;
  * `invalid_input` with `data.reason: custom_pin_not_allowed` → `custom_pin_not_allowed`;
  * `access_codes_not_supported` / `remote_unlock_not_supported` → `capability_missing`;
  * `rate_limit_exceeded` → `rate_limited` (+ `retryAfterMs`); `internal_server_error` /
@@ -39,7 +41,14 @@ export function toGatewayFailure(f: SimFailure): GatewayFailure {
       case 'access_code_not_found':
         return 'access_code_not_found';
       case 'site_not_found':
+      case 'acs_system_not_found':
         return 'site_not_found';
+      case 'acs_entrance_not_found':
+        return 'lock_not_found';
+      case 'access_grant_not_found':
+        return 'access_grant_not_found';
+      case 'duplicate_access_grant_key':
+        return 'access_grant_exists';
       case 'access_codes_not_supported':
       case 'remote_unlock_not_supported':
         return 'capability_missing';

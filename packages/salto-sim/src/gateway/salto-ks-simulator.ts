@@ -16,8 +16,7 @@ import type {
 } from '@keyslot/core';
 // Values from a narrow entry point: the core root also loads the application layer.
 import { err, ok, windowIssues } from '@keyslot/core/domain';
-import { isAdvanceableClock } from '@keyslot/core/ports';
-import { createDefaultWorld, type DefaultWorldIds } from '../world/default-world.js';
+import type { DefaultWorldIds } from '../world/default-world.js';
 import type {
   ActiveFault,
   DeviceView,
@@ -28,6 +27,7 @@ import type {
   WorldConfigInput,
 } from '../world/types.js';
 import { SaltoKsWorld, type WorldSnapshot } from '../world/world.js';
+import { defaultWorldFor, enterWorld, worldFor } from './in-process.js';
 import { toAccessCode, toGatewayFailure, toLock, toSite, toUnlockAttempt } from './map.js';
 
 export interface SaltoKsSimulatorOptions {
@@ -61,13 +61,7 @@ export class SaltoKsSimulator implements LockGateway {
   private readonly beforeCall: ((operation: SimOperation) => Promise<void>) | undefined;
 
   constructor(options: SaltoKsSimulatorOptions = {}) {
-    this.world =
-      options.world ??
-      new SaltoKsWorld({
-        ...(options.seed !== undefined ? { seed: options.seed } : {}),
-        ...(options.clock ? { clock: options.clock } : {}),
-        ...(options.config ? { config: options.config } : {}),
-      });
+    this.world = worldFor(options);
     this.beforeCall = options.beforeCall;
   }
 
@@ -76,11 +70,7 @@ export class SaltoKsSimulator implements LockGateway {
     simulator: SaltoKsSimulator;
     ids: DefaultWorldIds;
   } {
-    const { world, ids } = createDefaultWorld({
-      ...(options.seed !== undefined ? { seed: options.seed } : {}),
-      ...(options.clock ? { clock: options.clock } : {}),
-      ...(options.config ? { config: options.config } : {}),
-    });
+    const { world, ids } = defaultWorldFor(options);
     const simulator = new SaltoKsSimulator({
       world,
       ...(options.beforeCall ? { beforeCall: options.beforeCall } : {}),
@@ -108,13 +98,8 @@ export class SaltoKsSimulator implements LockGateway {
     return this.world.toJSON();
   }
 
-  private async enter(op: SimOperation): Promise<void> {
-    if (this.beforeCall) await this.beforeCall(op);
-    const latency = this.world.takeLatency(op);
-    if (latency > 0) {
-      if (isAdvanceableClock(this.world.clock)) await this.world.advance(latency);
-      else await this.world.clock.sleep(latency);
-    }
+  private enter(op: SimOperation): Promise<void> {
+    return enterWorld(this.world, this.beforeCall, op);
   }
 
   // ───────────────────────── LockGateway ─────────────────────────

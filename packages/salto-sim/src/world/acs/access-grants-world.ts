@@ -31,6 +31,20 @@ export class AccessGrantsWorld {
     return i ? userIdentityView(this.s, i) : null;
   }
 
+  /** Every Access Grant, in creation order. No faults. */
+  inspectAccessGrants(): AccessGrantRecord[] {
+    this.rooms.rt.catchUp();
+    return [...this.s.acs.grants.values()].map(accessGrantView);
+  }
+
+  /** The access methods of one Access Grant (none for an unknown one), in creation order. No faults. */
+  inspectAccessMethods(accessGrantId: string): AccessMethodRecord[] {
+    this.rooms.rt.catchUp();
+    return [...this.s.acs.methods.values()]
+      .filter((m) => m.accessGrantId === accessGrantId)
+      .map((m) => accessMethodView(this.s, m));
+  }
+
   private get s() {
     return this.rooms.s;
   }
