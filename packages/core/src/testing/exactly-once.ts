@@ -1,13 +1,14 @@
 /**
- * "Exactly-once access under faults": a fast-check scenario runner any `LockGateway` + provider
- * pair can be put through (the in-process simulator, the Seam adapter over the simulator's HTTP
+ * "Exactly-once access under faults": a fast-check scenario runner any `LockGateway` (or
+ * `AccessGrantGateway`) + provider pair can be put through (the in-process simulator, the Seam adapter over the simulator's HTTP
  * server…). It does not import a test runner: it throws an `Error` describing every violation.
  *
  * A scenario is a random sequence of grants, revokes, unlocks and reconciles interleaved with
  * injected faults (5xx, 429, latency, replies lost after the change was made), hub links going
  * weak/offline and back, slot-limit changes, and app crashes — between two steps, or in the middle
  * of an operation after any number of port calls (a fresh composition over the same `GrantStore`).
- * After the faults stop, reconcile runs to quiescence and the provider's state is checked:
+ * After the faults stop, reconcile runs to quiescence and the provider's state is checked
+ * (`provider-checks.ts`), on the lock integration:
  *
  * - every live grant has exactly one code per lock, with a PIN once its slot is held;
  * - every revoked or ended grant has none; no code exists without a live grant;
@@ -17,20 +18,32 @@
  *   site over its limit);
  * - every outcome the app saw was a typed result (`{ ok, value.code }` / `{ ok, error.code }`).
  *
+ * On the ACS path (an `AcsExactlyOnceFixture`) the same, restated for its cost: every live grant
+ * has exactly ONE access grant (its doors, its window), holding ONE slot and a PIN once its window
+ * has started; a revoked or ended grant has none; no access grant without a live grant is left
+ * (holding a slot or not); slots used = the live access grants holding one; at every observation
+ * used ≤ limit, no key has two access grants and none was refused at the limit. Unlock steps are
+ * skipped there (`UnlockDoor` is lock-path only).
+ *
  * The scenarios and their arbitraries are in `scenario-commands.ts`; the app the runner drives is
  * `scenario-app.ts` (compositions in this process) or, with `processApp`, `process-app-mode.ts`
  * (a child process killed with SIGKILL).
  */
-import { grantKeyOf } from '../domain/access-code.js';
 import { type Grant, holdsPlannedSlots } from '../domain/grant.js';
 import type { HubLink, LockId } from '../domain/lock.js';
 import type { SiteId } from '../domain/site.js';
-import { type AccessWindow, HOUR_MS, sameWindow, windowEnded } from '../domain/time.js';
+import { slotsForGrant } from '../domain/slot-holding.js';
+import { HOUR_MS, windowEnded } from '../domain/time.js';
 import { InMemoryGrantStore } from '../infrastructure/in-memory-grant-store.js';
+import type { AccessGrantGateway } from '../ports/access-grant-gateway.js';
 import type { Clock } from '../ports/clock.js';
 import type { LockGateway } from '../ports/lock-gateway.js';
 import type { AppOp, ScenarioAppHost } from './process-app.js';
 import { processScenarioApp } from './process-app-mode.js';
+import { accessGrantChecks, codeChecks, type ProviderView } from './provider-checks.js';
+
+export type { ProviderAccessGrantView, ProviderCodeView, ProviderView } from './provider-checks.js';
+
 import { type AppCallResult, inProcessScenarioApp, type ScenarioApp } from './scenario-app.js';
 import {
   describeCommand,
@@ -39,43 +52,19 @@ import {
   type ScenarioSetup,
 } from './scenario-commands.js';
 
-/** One access code as the provider itself holds it (read without faults). */
-export interface ProviderCodeView {
-  readonly id: string;
-  readonly lockId: LockId;
-  readonly name: string | null;
-  readonly status: string;
-  /** The PIN (never logged by this runner: only its presence is checked). */
-  readonly pin: string | null;
-  readonly window: AccessWindow;
-  readonly holdsSlot: boolean;
-  /** Refused at the slot limit (Salto's "user not subscribed"). */
-  readonly notSubscribed: boolean;
-}
-
-/** The provider's own view of the site (no faults, no rate limits). */
-export interface ProviderView {
-  readonly slotLimit: number;
-  readonly used: number;
-  /** Codes not yet gone (including `removing` ones). */
-  readonly codes: readonly ProviderCodeView[];
-}
-
-export interface ExactlyOnceFixture {
+interface FixtureBase {
   /** The site as the gateway names it. */
   readonly siteId: SiteId;
-  /** Locks of the site, each with a PIN pad and remote unlock. */
+  /** Locks (on the ACS path: doors) of the site, each with a PIN pad (and remote unlock on the lock path). */
   readonly lockIds: readonly LockId[];
   /** The clock the app runs on (a virtual clock that moves when the app waits). */
   readonly clock: Clock;
-  /** When a time-bound code starts holding its slot, before `startsAt`. */
+  /** When a time-bound code starts holding its slot, before `startsAt` (lock path). */
   readonly slotLeadTimeMs: number;
   /** Provider operations a fault may target (e.g. the simulator's `create_access_code`). */
   readonly faultTargets: readonly string[];
   /** Largest latency fault worth injecting (wall-clock faults over HTTP should stay small). */
   readonly maxLatencyMs: number;
-  /** A fresh gateway, as a new app process would build it. */
-  newGateway(): LockGateway;
   injectFault(fault: InjectedFault, target: string, count: number): Promise<void>;
   clearFaults(): Promise<void>;
   setHubLink(lockId: LockId, link: HubLink): Promise<void>;
@@ -86,6 +75,26 @@ export interface ExactlyOnceFixture {
   /** The provider's state, read directly (never faulted). */
   inspect(): ProviderView;
 }
+
+/** A provider reached through Seam's lock integration: the app runs over a `LockGateway`. */
+export interface LockExactlyOnceFixture extends FixtureBase {
+  readonly path?: 'lock_codes';
+  /** A fresh gateway, as a new app process would build it. */
+  newGateway(): LockGateway;
+}
+
+/**
+ * A provider reached as a Salto KS access control system: the app runs over an
+ * `AccessGrantGateway`, `inspect()` lists the site's `accessGrants`, and `unlock` steps are
+ * skipped (`UnlockDoor` is lock-path only).
+ */
+export interface AcsExactlyOnceFixture extends FixtureBase {
+  readonly path: 'access_grants';
+  /** A fresh gateway, as a new app process would build it. */
+  newAccessGrants(): AccessGrantGateway;
+}
+
+export type ExactlyOnceFixture = LockExactlyOnceFixture | AcsExactlyOnceFixture;
 
 // ───────────────────────────── runner ─────────────────────────────
 
@@ -183,25 +192,20 @@ export async function runExactlyOnceScenario(
   const refused = new Set<string>();
   let knownLimit = setup.slotLimit;
 
+  const acs = fx.path === 'access_grants';
+  if (acs && host) throw new Error('runExactlyOnceScenario: the process-app mode runs the lock path only.');
+  const checks = acs ? accessGrantChecks : codeChecks(fx.slotLeadTimeMs);
+  /** How a grant costs the site's slots on this path. */
+  const cost = {
+    slotLeadTimeMs: fx.slotLeadTimeMs,
+    slotCostModel: acs ? 'user_per_grant' : 'code_per_lock',
+  } as const;
+
   const observe = (where: string): void => {
     const view = fx.inspect();
     if (view.used > view.slotLimit) violations.push(`${where}: used ${view.used} > limit ${view.slotLimit}`);
-    const holding = view.codes.filter((c) => c.holdsSlot).length;
-    if (holding !== view.used)
-      violations.push(`${where}: ${holding} codes hold a slot but used = ${view.used}`);
-    const seen = new Set<string>();
-    if (lateLanding) return; // transient duplicates/refusals are expected; the final check decides
-    for (const c of view.codes) {
-      if (c.notSubscribed && !refused.has(c.id)) {
-        refused.add(c.id);
-        violations.push(`${where}: the provider refused code ${c.id} (${c.name}) at the slot limit`);
-      }
-      const key = grantKeyOf(c.name);
-      if (key === null || c.status === 'removing') continue;
-      const pair = JSON.stringify([key, c.lockId]);
-      if (seen.has(pair)) violations.push(`${where}: grant ${key} has two live codes on lock ${c.lockId}`);
-      seen.add(pair);
-    }
+    // Under late landing transient duplicates/refusals are expected; the final check decides.
+    violations.push(...checks.observe(view, where, !lateLanding, refused));
   };
 
   const app: ScenarioApp = host
@@ -211,7 +215,8 @@ export async function runExactlyOnceScenario(
         counters: stats,
       })
     : inProcessScenarioApp({
-        newGateway: () => fx.newGateway(),
+        newProvider: () =>
+          fx.path === 'access_grants' ? { accessGrants: fx.newAccessGrants() } : { gateway: fx.newGateway() },
         clock: fx.clock,
         policy: setup.policy,
         store: new InMemoryGrantStore(),
@@ -279,6 +284,7 @@ export async function runExactlyOnceScenario(
         await guarded(c.t, () => app.run(appOp(c)));
         break;
       case 'unlock': {
+        if (acs) break; // UnlockDoor works on the lock integration only.
         const input = {
           lockId: fx.lockIds[c.lock % fx.lockIds.length]!,
           holder: `holder-${c.holder}`,
@@ -305,7 +311,7 @@ export async function runExactlyOnceScenario(
         const now = fx.clock.now();
         const committed = (await app.grants())
           .filter((g) => g.siteId === fx.siteId && holdsPlannedSlots(g) && !windowEnded(g.window, now))
-          .reduce((n, g) => n + g.lockIds.length, 0);
+          .reduce((n, g) => n + slotsForGrant(cost, g.lockIds.length), 0);
         const floor = Math.max(view.used, committed, 1);
         const next = Math.max(floor, knownLimit + c.delta);
         if (next !== knownLimit) {
@@ -347,38 +353,7 @@ export async function runExactlyOnceScenario(
 
   // The final state, from the provider's own records.
   const now = fx.clock.now();
-  const view = fx.inspect();
-  const live = await liveGrants(now);
-  const liveKeys = new Set(live.map((g) => g.key));
-  let expectedHolding = 0;
-  for (const g of live) {
-    const holding = g.window.kind === 'ongoing' || now >= g.window.startsAt - fx.slotLeadTimeMs;
-    for (const lockId of g.lockIds) {
-      const codes = view.codes.filter((c) => c.lockId === lockId && grantKeyOf(c.name) === g.key);
-      const what = `live grant ${g.key} on lock ${lockId}`;
-      if (codes.length !== 1) {
-        violations.push(`${what} has ${codes.length} codes (expected exactly 1)`);
-        continue;
-      }
-      const code = codes[0]!;
-      if (code.status === 'removing') violations.push(`${what}: its code is being removed`);
-      if (code.notSubscribed) violations.push(`${what}: its code was refused at the slot limit`);
-      if (!sameWindow(code.window, g.window)) violations.push(`${what}: its code has another window`);
-      if (holding) {
-        expectedHolding++;
-        if (!code.holdsSlot) violations.push(`${what}: its code holds no slot`);
-        if (code.pin === null) violations.push(`${what}: its code has no PIN`);
-      }
-    }
-  }
-  for (const c of view.codes) {
-    const key = grantKeyOf(c.name);
-    if (key === null || !liveKeys.has(key))
-      violations.push(`code ${c.id} (${c.name}, ${c.status}) on lock ${c.lockId} has no live grant`);
-    if (c.notSubscribed) violations.push(`refused code ${c.id} (${c.name}) was left behind`);
-  }
-  if (view.used !== expectedHolding)
-    violations.push(`slots used ${view.used} ≠ live codes holding a slot ${expectedHolding}`);
+  violations.push(...checks.final(fx.inspect(), await liveGrants(now), now));
   stats.refusedAtLimit = refused.size;
 
   if (violations.length > 0) {

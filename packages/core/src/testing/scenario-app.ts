@@ -15,6 +15,7 @@ import { UnlockDoor } from '../application/unlock-door.js';
 import type { Grant } from '../domain/grant.js';
 import type { AccessPolicy } from '../domain/policy.js';
 import { silentLogger } from '../infrastructure/logging.js';
+import type { AccessGrantGateway } from '../ports/access-grant-gateway.js';
 import type { Clock } from '../ports/clock.js';
 import type { GrantStore } from '../ports/grant-store.js';
 import type { LockGateway } from '../ports/lock-gateway.js';
@@ -44,7 +45,10 @@ export interface AppCounters {
 }
 
 export interface InProcessAppOptions {
-  readonly newGateway: () => LockGateway;
+  /** A fresh provider port for a new instance: a `LockGateway`, or an `AccessGrantGateway` (ACS path). */
+  readonly newProvider: () =>
+    | { readonly gateway: LockGateway }
+    | { readonly accessGrants: AccessGrantGateway };
   readonly clock: Clock;
   readonly policy: AccessPolicy;
   readonly store: GrantStore & { all(): readonly Grant[] };
@@ -56,6 +60,11 @@ export interface InProcessAppOptions {
 }
 
 const never = <T>(): Promise<T> => new Promise<T>(() => {});
+
+/** `UnlockDoor` on the ACS path: the runner never sends unlocks there (lock integration only). */
+const lockPathOnly: Pick<UnlockDoor, 'execute'> = {
+  execute: () => Promise.reject(new Error('UnlockDoor works on the lock integration only.')),
+};
 
 /**
  * Port calls of a doomed app instance: the first `budget` go through, then everything hangs.
@@ -122,21 +131,35 @@ export function inProcessScenarioApp(o: InProcessAppOptions): ScenarioApp {
   const inFlight: Promise<void>[] = [];
 
   const compose = (sw: CrashSwitch | null) => {
-    const observed = wrapPort(o.newGateway(), async (run) => {
-      o.counters.providerCalls++;
-      try {
-        return await run();
-      } finally {
-        o.observe('provider call');
-      }
-    });
-    const gateway = sw ? wrapPort(observed, (run) => sw.call(run)) : observed;
+    /** A provider port as this instance sees it: every call observed, and cut off by a crash. */
+    const port = <T extends object>(p: T): T => {
+      const observed = wrapPort(p, async (run) => {
+        o.counters.providerCalls++;
+        try {
+          return await run();
+        } finally {
+          o.observe('provider call');
+        }
+      });
+      return sw ? wrapPort(observed, (run) => sw.call(run)) : observed;
+    };
+    const provider = o.newProvider();
     const store = sw ? wrapPort(o.store, (run) => sw.call(run)) : o.store;
-    const deps = { gateway, store, clock: o.clock, logger: silentLogger, policy: o.policy };
+    const ports = { store, clock: o.clock, logger: silentLogger, policy: o.policy };
+    if ('accessGrants' in provider) {
+      const deps = { ...ports, accessGrants: port(provider.accessGrants) };
+      return {
+        grant: new GrantAccess(deps),
+        revoke: new RevokeAccess(deps),
+        unlock: lockPathOnly,
+        reconcile: new ReconcileSite(deps),
+      };
+    }
+    const deps = { ...ports, gateway: port(provider.gateway) };
     return {
       grant: new GrantAccess(deps),
       revoke: new RevokeAccess(deps),
-      unlock: new UnlockDoor(deps),
+      unlock: new UnlockDoor(deps) as Pick<UnlockDoor, 'execute'>,
       reconcile: new ReconcileSite(deps),
     };
   };

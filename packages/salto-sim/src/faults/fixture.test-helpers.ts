@@ -4,9 +4,10 @@
  * control surface, and the provider view read with the world's `inspect*` (never faulted).
  */
 import { DEFAULT_SLOT_LEAD_TIME_MS, VirtualClock } from '@keyslot/core';
-import type { ExactlyOnceFixture } from '@keyslot/core/testing';
+import type { AcsExactlyOnceFixture, ExactlyOnceFixture, InjectedFault } from '@keyslot/core/testing';
+import { SaltoKsAcsSimulator } from '../gateway/acs-simulator.js';
 import { SaltoKsSimulator } from '../gateway/salto-ks-simulator.js';
-import { providerView } from '../testing/provider-view.js';
+import { acsProviderView, providerView } from '../testing/provider-view.js';
 import type { SimOperation, SimResult } from '../world/types.js';
 import { SaltoKsWorld } from '../world/world.js';
 
@@ -29,10 +30,8 @@ function must<T>(r: SimResult<T>): T {
   return r.value;
 }
 
-export function inProcessFixture(
-  seed: number,
-  slotLimit: number,
-): ExactlyOnceFixture & { world: SaltoKsWorld } {
+/** One site, three locks (PIN pad, remote unlock) on a virtual clock shared with the app. */
+function faultsWorld(seed: number, slotLimit: number) {
   const clock = new VirtualClock(T0, { autoAdvance: true });
   const world = new SaltoKsWorld({ seed, clock });
   const account = must(world.addConnectedAccount({ displayName: 'Faults account' }));
@@ -43,16 +42,10 @@ export function inProcessFixture(
   const lockIds = ['A', 'B', 'C'].map(
     (name) => must(world.addLock({ hubId: hub.hubId, name, lockType: 'wall_reader_pin' })).deviceId,
   );
-  return {
-    world,
-    siteId: site.siteId,
-    lockIds,
+  const controls = {
     clock,
-    slotLeadTimeMs: DEFAULT_SLOT_LEAD_TIME_MS,
-    faultTargets: FAULT_TARGETS,
     maxLatencyMs: 20 * 60_000,
-    newGateway: () => new SaltoKsSimulator({ world }),
-    injectFault: async (fault, target, count) => {
+    injectFault: async (fault: InjectedFault, target: string, count: number) => {
       const operations = [target as SimOperation];
       must(
         world.injectFault(
@@ -65,9 +58,58 @@ export function inProcessFixture(
       );
     },
     clearFaults: async () => world.clearFaults(),
+    setSlotLimit: async (limit: number) => void must(world.setSlotLimit(site.siteId, limit)),
+    advance: async (ms: number) => void must(await world.advance(ms)),
+  };
+  return { world, site, lockIds, controls };
+}
+
+export function inProcessFixture(
+  seed: number,
+  slotLimit: number,
+): ExactlyOnceFixture & { world: SaltoKsWorld } {
+  const { world, site, lockIds, controls } = faultsWorld(seed, slotLimit);
+  return {
+    ...controls,
+    world,
+    siteId: site.siteId,
+    lockIds,
+    slotLeadTimeMs: DEFAULT_SLOT_LEAD_TIME_MS,
+    faultTargets: FAULT_TARGETS,
+    newGateway: () => new SaltoKsSimulator({ world }),
     setHubLink: async (lockId, link) => void must(world.setHubLink(lockId, link)),
-    setSlotLimit: async (limit) => void must(world.setSlotLimit(site.siteId, limit)),
-    advance: async (ms) => void must(await world.advance(ms)),
     inspect: () => providerView(world, site.siteId),
+  };
+}
+
+/** ACS operations a fault may target on the ACS path. */
+export const ACS_FAULT_TARGETS: readonly SimOperation[] = [
+  'create_access_grant',
+  'delete_access_grant',
+  'get_access_grant',
+  'list_access_grants',
+  'list_acs_entrances',
+  'get_acs_system',
+  'list_acs_systems',
+];
+
+/** The same world reached as a Salto KS access control system: doors are the locks' entrances. */
+export function inProcessAcsFixture(
+  seed: number,
+  slotLimit: number,
+): AcsExactlyOnceFixture & { world: SaltoKsWorld } {
+  const { world, site, lockIds, controls } = faultsWorld(seed, slotLimit);
+  const deviceOf = new Map(lockIds.map((id) => [world.acs.acsEntranceIdOf(id), id]));
+  return {
+    ...controls,
+    path: 'access_grants',
+    world,
+    siteId: world.acs.acsSystemIdOf(site.siteId),
+    lockIds: [...deviceOf.keys()],
+    slotLeadTimeMs: 0,
+    faultTargets: ACS_FAULT_TARGETS,
+    newAccessGrants: () => new SaltoKsAcsSimulator({ world }),
+    setHubLink: async (doorId, link) => void must(world.setHubLink(deviceOf.get(doorId) ?? doorId, link)),
+    inspect: () => acsProviderView(world, site.siteId),
   };
 }
