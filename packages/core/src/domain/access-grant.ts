@@ -44,7 +44,8 @@ export interface AccessMethod {
   readonly mode: AccessMethodMode;
   /**
    * `code`: the Salto-generated PIN, the same on every door of the grant; `null` until Salto has
-   * generated it (see `AwaitPins`). Always `null` for `mobile_key`. Never log it.
+   * generated it (see `AwaitPins`), and while Salto refuses the person a slot (`slot_limit_reached`:
+   * the PIN opens nothing, so it is never handed out). Always `null` for `mobile_key`. Never log it.
    */
   readonly pin: string | null;
   /** Issued to the person (the PIN is set, the mobile key delivered). */

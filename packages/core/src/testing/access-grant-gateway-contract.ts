@@ -179,8 +179,8 @@ export function describeAccessGrantGatewayContract(
       );
       if (r.ok) {
         const second = unwrap(await fx.gateway.getAccessGrant(r.value.id), 'getAccessGrant');
-        // Its credential may still carry a PIN: it opens nothing while the person is not subscribed.
         expect(isRefusedAtLimit(second)).toBe(true);
+        expect(pinOf(second)).toBe(null); // a PIN that opens nothing is never handed out
       }
       const after = await usage();
       expect(after.limit).toBe(before.used + 1);

@@ -66,13 +66,16 @@ const methodOf = (m: AccessMethodRecord): AccessMethod => ({
 /**
  * An Access Grant with its access methods and its ACS user(s) (one per site) → a
  * `ProviderAccessGrant`. Its issues are its users' errors and warnings (the limit error, the
- * not-subscribed warning); no end → an ongoing window.
+ * not-subscribed warning); no end → an ongoing window; refused at the limit → no PIN.
  */
 export function accessGrantOf(
   g: AccessGrantRecord,
   methods: readonly AccessMethodRecord[],
   users: readonly AcsUserRecord[],
 ): ProviderAccessGrant {
+  const issues = users.flatMap((u) => [...u.errors, ...u.warnings]).map(issueOf);
+  // A refused person's PIN opens nothing: never hand it out (as the Seam adapter does).
+  const refused = issues.some((i) => i.code === 'slot_limit_reached');
   const window: AccessWindow =
     g.endsAt === null ? { kind: 'ongoing' } : { kind: 'scheduled', startsAt: g.startsAt, endsAt: g.endsAt };
   return {
@@ -81,7 +84,7 @@ export function accessGrantOf(
     siteId: users[0]?.acsSystemId ?? '',
     doorIds: [...g.acsEntranceIds],
     window,
-    methods: methods.map(methodOf),
-    issues: users.flatMap((u) => [...u.errors, ...u.warnings]).map(issueOf),
+    methods: methods.map((m) => (refused ? { ...methodOf(m), pin: null } : methodOf(m))),
+    issues,
   };
 }
