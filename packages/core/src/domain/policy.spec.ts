@@ -98,12 +98,31 @@ describe('parsePolicy', () => {
       'remoteUnlock',
     ]);
     expect(r.error.message).toContain('reservedSlots: must be a non-negative integer, got -1');
+    // Each message says what is expected and what was given.
+    expect(r.error.issues.map((i) => i.message)).toEqual([
+      'must be a non-negative integer, got -1',
+      'must be a non-negative integer, got NaN',
+      'must be a non-negative integer, got 1.5',
+      'must be a positive integer of milliseconds or null (unlimited), got 0',
+      'must be one of "accept", "refuse"',
+      'must be one of "refuse", "accept_and_retry"',
+      'must be one of "anyone", "active_grant_holders", "nobody"',
+    ]);
+  });
+
+  it('names reservedSlotsBySite when it is not an object of site id → slots', () => {
+    for (const bad of ['x', 3, null, [2]]) {
+      const r = parsePolicy({ reservedSlotsBySite: bad });
+      expect(r.ok ? null : r.error.issues).toEqual([
+        { field: 'reservedSlotsBySite', message: 'must be an object of site id → slots' },
+      ]);
+    }
   });
 
   it('refuses a non-object', () => {
     for (const bad of [null, 3, 'x', []]) {
       const r = parsePolicy(bad);
-      expect(r.ok ? null : r.error.issues.map((i) => i.field)).toEqual(['policy']);
+      expect(r.ok ? null : r.error.issues).toEqual([{ field: 'policy', message: 'must be an object' }]);
     }
   });
 

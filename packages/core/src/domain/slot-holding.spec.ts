@@ -4,7 +4,7 @@ import {
   isNotSubscribedProviderCode,
   NOT_SUBSCRIBED_PROVIDER_CODES,
 } from './access-code.js';
-import { codeHoldsSlot, holdsSlotAt } from './slot-holding.js';
+import { codeHoldsSlot, holdsSlotAt, slotCostModelOf } from './slot-holding.js';
 import { HOUR_MS } from './time.js';
 
 const site = { slotLeadTimeMs: 72 * HOUR_MS };
@@ -21,6 +21,13 @@ const code = (over: Partial<AccessCode> = {}): AccessCode => ({
   window: scheduled,
   issues: [],
   ...over,
+});
+
+describe('slotCostModelOf', () => {
+  it('puts a site that names no cost model on the lock integration, and keeps one it names', () => {
+    expect(slotCostModelOf(site)).toBe('code_per_lock');
+    expect(slotCostModelOf({ ...site, slotCostModel: 'user_per_grant' })).toBe('user_per_grant');
+  });
 });
 
 describe('holdsSlotAt', () => {
