@@ -47,6 +47,10 @@ describe('adapter configuration', () => {
     [{ apiKey: KEY, defaultTimeZone: 'Mars/Olympus' }, 'defaultTimeZone: must be an IANA time zone'],
     [{ apiKey: KEY, throttle: { createPerMinute: 0 } }, 'throttle.createPerMinute'],
     [{ apiKey: KEY, webhookSecret: 'whsec_%%%' }, 'webhookSecret: must be a Svix secret'],
+    [
+      { apiKey: KEY, connectedAccountId: 'ca-1' },
+      'connectedAccountId: must be a Seam connected account id (a UUID',
+    ],
   ])('%o → a clear SeamAdapterConfigError', (options, expected) => {
     const e = configError(() => new SeamLockGateway(options as never));
     expect(e.message).toContain(expected);

@@ -1,6 +1,7 @@
 import { DEFAULT_SLOT_LEAD_TIME_MS } from '@keyslot/core';
 import { z } from 'zod';
 import { SeamAdapterConfigError } from './errors.js';
+import { isSeamId } from './wire.js';
 
 /** Seam's production endpoint (what `@seamapi/http` uses by default). */
 export const DEFAULT_SEAM_ENDPOINT = 'https://connect.getseam.com';
@@ -140,7 +141,10 @@ const optionsSchema = z.object({
   fetch: z
     .custom<FetchLike>((f) => typeof f === 'function', { error: 'must be a fetch-compatible function' })
     .optional(),
-  connectedAccountId: z.string().min(1, 'must be a non-empty id').optional(),
+  connectedAccountId: z
+    .string()
+    .refine(isSeamId, 'must be a Seam connected account id (a UUID, as /connected_accounts/list returns)')
+    .optional(),
   siteSlotLimits: z
     .record(z.string(), nonNegInt, { error: 'must map site ids to non-negative integers' })
     .optional(),

@@ -6,23 +6,34 @@ import {
   API_KEY,
   accessCode,
   account,
+  actionAttempt,
+  codeError,
+  connectWebview,
+  created,
+  deviceError,
+  deviceWarning,
   makeGateway,
+  nockSchemas,
   page,
   reqId,
   SEAM,
   saltoDevice,
+  slotNotice,
   T0,
+  uuid,
 } from './fixtures.test-helpers.js';
 
 beforeAll(() => {
   nock.disableNetConnect();
 });
-afterEach(() => {
+afterEach(async () => {
   const done = nock.isDone();
   const pending = nock.pendingMocks();
   nock.cleanAll();
   expect(pending).toEqual([]);
   expect(done).toBe(true);
+  // Every request sent and every 2xx reply accepted, against Seam's newest OpenAPI.
+  await nockSchemas.assertClean();
 });
 
 const seam = () => nock(SEAM, { reqheaders: { authorization: `Bearer ${API_KEY}` } });
@@ -46,16 +57,16 @@ describe('reading locks and sites', () => {
             saltoDevice('dev-2', {
               device_type: 'unknown',
               can_remotely_unlock: undefined,
-              warnings: [{ warning_code: 'salto_ks_privacy_mode', message: 'privacy' }],
+              warnings: [deviceWarning('salto_ks_privacy_mode', 'privacy')],
             }),
             saltoDevice('dev-3', {
-              errors: [{ error_code: 'hub_disconnected', message: 'IQ offline', is_device_error: true }],
+              errors: [deviceError('hub_disconnected', 'IQ offline')],
             }),
-            saltoDevice('dev-4', { warnings: [{ warning_code: 'salto_ks_office_mode', message: 'office' }] }),
+            saltoDevice('dev-4', { warnings: [deviceWarning('salto_ks_office_mode', 'office')] }),
             {
               ...saltoDevice('thermo'),
               device_type: 'ecobee_thermostat',
-              device_manufacturer: { manufacturer: 'ecobee' },
+              device_manufacturer: { manufacturer: 'ecobee', display_name: 'ecobee' },
             },
           ],
           pagination: page(null),
@@ -68,7 +79,7 @@ describe('reading locks and sites', () => {
       ok: true,
       value: [
         {
-          id: 'dev-1',
+          id: uuid('dev-1'),
           siteId: 'site-1',
           name: 'Door dev-1',
           hubLink: 'good',
@@ -76,15 +87,15 @@ describe('reading locks and sites', () => {
           modes: { privacy: false, office: false },
         },
         {
-          id: 'dev-2',
+          id: uuid('dev-2'),
           siteId: 'site-1',
           name: 'Door dev-2',
           hubLink: 'weak',
           capabilities: { remoteUnlock: false, accessCodes: true },
           modes: { privacy: true, office: false },
         },
-        expect.objectContaining({ id: 'dev-3', hubLink: 'offline' }),
-        expect.objectContaining({ id: 'dev-4', modes: { privacy: false, office: true } }),
+        expect.objectContaining({ id: uuid('dev-3'), hubLink: 'offline' }),
+        expect.objectContaining({ id: uuid('dev-4'), modes: { privacy: false, office: true } }),
       ],
     });
   });
@@ -105,7 +116,7 @@ describe('reading locks and sites', () => {
       .post('/devices/list', { connected_account_id: ACCOUNT, limit: 2, page_cursor: 'cur-3' })
       .reply(200, { devices: [saltoDevice('e')], pagination: page(null), ok: true });
     const r = await gateway.listLocks();
-    expect(r.ok && r.value.map((l) => l.id)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(r.ok && r.value.map((l) => l.id)).toEqual(['a', 'b', 'c', 'd', 'e'].map(uuid));
   });
 
   it('refuses a pagination cursor that repeats instead of looping for ever', async () => {
@@ -145,26 +156,14 @@ describe('reading locks and sites', () => {
     const scope = seam();
     accounts(scope, [
       account({
-        warnings: [
-          {
-            warning_code: 'salto_ks_subscription_limit_almost_reached',
-            message: 'almost',
-            salto_ks_metadata: { sites: sites.slice(0, 1) },
-          },
-        ],
-        errors: [
-          {
-            error_code: 'salto_ks_subscription_limit_exceeded',
-            message: 'full',
-            salto_ks_metadata: { sites: sites.slice(1) },
-          },
-        ],
+        warnings: [slotNotice('almost', sites.slice(0, 1))],
+        errors: [slotNotice('exceeded', sites.slice(1), 'full')],
       }),
     ]);
     scope.post('/devices/list').reply(200, {
       devices: [
         saltoDevice(
-          'dev-1',
+          uuid('dev-1'),
           { location: { location_name: 'x', timezone: 'Europe/Madrid' } },
           { has_custom_pin_subscription: true },
         ),
@@ -237,21 +236,14 @@ describe('reading locks and sites', () => {
     accounts(scope, [
       account({
         errors: [
-          {
-            error_code: 'salto_ks_subscription_limit_exceeded',
-            message: 'exceeded',
-            is_connected_account_error: true,
-            salto_ks_metadata: {
-              sites: [
-                {
-                  site_id: 'site-1',
-                  site_name: 'Main',
-                  subscribed_site_user_count: 10,
-                  site_user_subscription_limit: 10,
-                },
-              ],
+          slotNotice('exceeded', [
+            {
+              site_id: 'site-1',
+              site_name: 'Main',
+              subscribed_site_user_count: 10,
+              site_user_subscription_limit: 10,
             },
-          },
+          ]),
         ],
       }),
     ]);
@@ -274,7 +266,7 @@ describe('reading locks and sites', () => {
     const hour = 3_600_000;
     const iso = (t: number) => new Date(t).toISOString();
     scope
-      .post('/access_codes/list', (b) => b.device_id === 'dev-1')
+      .post('/access_codes/list', (b) => b.device_id === uuid('dev-1'))
       .reply(200, {
         access_codes: [
           accessCode('on', { status: 'set', code: '123456' }),
@@ -291,7 +283,7 @@ describe('reading locks and sites', () => {
             ends_at: iso(T0 + 120 * hour),
           }),
           accessCode('refused', {
-            errors: [{ error_code: 'salto_ks_user_not_subscribed', message: 'no slot' }],
+            errors: [codeError('salto_ks_user_not_subscribed', 'no slot')],
           }),
         ],
         pagination: page(null),
@@ -338,13 +330,7 @@ describe('reading locks and sites', () => {
 
 describe('learning slot limits from Seam', () => {
   const notice = (kind: 'almost' | 'exceeded', sites: unknown) =>
-    kind === 'almost'
-      ? {
-          warnings: [
-            { warning_code: 'salto_ks_subscription_limit_almost_reached', salto_ks_metadata: { sites } },
-          ],
-        }
-      : { errors: [{ error_code: 'salto_ks_subscription_limit_exceeded', salto_ks_metadata: { sites } }] };
+    kind === 'almost' ? { warnings: [slotNotice(kind, sites)] } : { errors: [slotNotice(kind, sites)] };
   const devices = (scope: nock.Scope) =>
     scope
       .post('/devices/list')
@@ -398,6 +384,9 @@ describe('learning slot limits from Seam', () => {
       { site_id: 'site-x', subscribed_site_user_count: 'many' },
       'not an object',
     ];
+    // A count that is not a number and an entry that is not an object: out of schema on purpose.
+    nockSchemas.expectInvalidReply('/connected_accounts/list');
+    nockSchemas.expectInvalidReply('/connected_accounts/list');
     accounts(scope, [account(notice('almost', sites))]);
     devices(scope);
     const r = await gateway.listSites();
@@ -422,7 +411,7 @@ describe('HTTP failures', () => {
     seam()
       .post('/devices/get')
       .reply(401, { error: { type: 'unauthorized', message: 'Unauthorized' }, ok: false }, reqId('req-401'));
-    const e = await gateway.getLock('dev-1').catch((x: unknown) => x);
+    const e = await gateway.getLock(uuid('dev-1')).catch((x: unknown) => x);
     expect(SeamAuthError.is(e)).toBe(true);
     expect(e).toMatchObject({ status: 401, errorType: 'unauthorized', requestId: 'req-401' });
     expect(String((e as Error).message)).not.toContain(API_KEY);
@@ -431,13 +420,13 @@ describe('HTTP failures', () => {
   it('404 device_not_found → lock_not_found carrying the request id', async () => {
     const { gateway } = makeGateway();
     seam()
-      .post('/devices/get', { device_id: 'ghost' })
+      .post('/devices/get', { device_id: uuid('ghost') })
       .reply(
         404,
         { error: { type: 'device_not_found', message: 'Device not found' }, ok: false },
         reqId('req-404'),
       );
-    const r = await gateway.getLock('ghost');
+    const r = await gateway.getLock(uuid('ghost'));
     expect(r).toMatchObject({
       ok: false,
       error: { code: 'lock_not_found', providerCode: 'device_not_found', requestId: 'req-404' },
@@ -447,9 +436,9 @@ describe('HTTP failures', () => {
   it('404 access_code_not_found → access_code_not_found', async () => {
     const { gateway } = makeGateway();
     seam()
-      .post('/access_codes/get', { access_code_id: 'gone' })
+      .post('/access_codes/get', { access_code_id: uuid('gone') })
       .reply(404, { error: { type: 'access_code_not_found', message: 'Access code not found' }, ok: false });
-    expect(await gateway.getAccessCode('gone')).toMatchObject({
+    expect(await gateway.getAccessCode(uuid('gone'))).toMatchObject({
       ok: false,
       error: { code: 'access_code_not_found' },
     });
@@ -468,7 +457,7 @@ describe('HTTP failures', () => {
         reqId('req-400'),
       );
     const r = await gateway.createAccessCode({
-      lockId: 'dev-1',
+      lockId: uuid('dev-1'),
       name: 'keyslot:g1',
       window: { kind: 'ongoing' },
     });
@@ -490,7 +479,7 @@ describe('HTTP failures', () => {
       )
       .post('/access_codes/get')
       .reply(200, { access_code: accessCode('ac-1'), ok: true });
-    const r = await gateway.getAccessCode('ac-1');
+    const r = await gateway.getAccessCode(uuid('ac-1'));
     expect(r.ok).toBe(true);
     expect(clock.now() - T0).toBe(7000);
   });
@@ -498,7 +487,7 @@ describe('HTTP failures', () => {
   it('429 without Retry-After: reads back off exponentially, then return rate_limited', async () => {
     const { gateway, clock } = makeGateway({ readRetries: 2 });
     seam().post('/access_codes/get').times(3).reply(429, 'Too Many Requests');
-    const r = await gateway.getAccessCode('ac-1');
+    const r = await gateway.getAccessCode(uuid('ac-1'));
     expect(r).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
     expect(!r.ok && r.error.retryAfterMs).toBeUndefined();
     expect(clock.now() - T0).toBe(100 + 200);
@@ -514,7 +503,7 @@ describe('HTTP failures', () => {
         { 'retry-after': '12' },
       );
     const r = await gateway.createAccessCode({
-      lockId: 'dev-1',
+      lockId: uuid('dev-1'),
       name: 'keyslot:g1',
       window: { kind: 'ongoing' },
     });
@@ -524,7 +513,7 @@ describe('HTTP failures', () => {
   it('a Retry-After longer than maxRetryAfterMs is not waited for', async () => {
     const { gateway, clock } = makeGateway({ maxRetryAfterMs: 5000 });
     seam().post('/access_codes/get').reply(429, 'busy', { 'retry-after': '60' });
-    expect(await gateway.getAccessCode('ac-1')).toMatchObject({
+    expect(await gateway.getAccessCode(uuid('ac-1'))).toMatchObject({
       ok: false,
       error: { code: 'rate_limited', retryAfterMs: 60_000 },
     });
@@ -540,9 +529,9 @@ describe('HTTP failures', () => {
       .reply(200, { access_code: accessCode('ac-1'), ok: true })
       .post('/access_codes/create')
       .reply(500, { error: { type: 'internal_server_error', message: 'boom' }, ok: false }, reqId('req-500'));
-    expect((await gateway.getAccessCode('ac-1')).ok).toBe(true);
+    expect((await gateway.getAccessCode(uuid('ac-1'))).ok).toBe(true);
     const r = await gateway.createAccessCode({
-      lockId: 'dev-1',
+      lockId: uuid('dev-1'),
       name: 'keyslot:g1',
       window: { kind: 'ongoing' },
     });
@@ -555,7 +544,7 @@ describe('HTTP failures', () => {
       .post('/access_codes/get')
       .times(2)
       .reply(503, '<html><body>Service Unavailable</body></html>', { 'content-type': 'text/html' });
-    const r = await gateway.getAccessCode('ac-1');
+    const r = await gateway.getAccessCode(uuid('ac-1'));
     expect(r).toMatchObject({ ok: false, error: { code: 'unavailable' } });
     expect(!r.ok && r.error.message).toContain('non-JSON body');
     expect(!r.ok && r.error.providerCode).toBeUndefined();
@@ -564,7 +553,8 @@ describe('HTTP failures', () => {
   it('a 2xx that is not JSON is a provider issue for reads', async () => {
     const { gateway } = makeGateway();
     seam().post('/access_codes/get').reply(200, 'OK');
-    expect(await gateway.getAccessCode('ac-1')).toMatchObject({
+    nockSchemas.expectInvalidReply('/access_codes/get'); // on purpose: Seam never sends this
+    expect(await gateway.getAccessCode(uuid('ac-1'))).toMatchObject({
       ok: false,
       error: { code: 'provider_issue', providerCode: 'invalid_response' },
     });
@@ -575,7 +565,8 @@ describe('HTTP failures', () => {
     seam()
       .post('/access_codes/get')
       .reply(200, { access_code: { ...accessCode('ac-1'), status: undefined }, ok: true });
-    const r = await gateway.getAccessCode('ac-1');
+    nockSchemas.expectInvalidReply('/access_codes/get'); // on purpose: no status
+    const r = await gateway.getAccessCode(uuid('ac-1'));
     expect(r).toMatchObject({
       ok: false,
       error: { code: 'provider_issue', providerCode: 'invalid_response' },
@@ -590,7 +581,7 @@ describe('HTTP failures', () => {
       .times(2)
       .delay(300)
       .reply(200, { access_code: accessCode('ac-1'), ok: true });
-    const r = await gateway.getAccessCode('ac-1');
+    const r = await gateway.getAccessCode(uuid('ac-1'));
     expect(r).toMatchObject({ ok: false, error: { code: 'unavailable' } });
     expect(!r.ok && r.error.message).toContain('within 30 ms');
   });
@@ -600,7 +591,7 @@ describe('HTTP failures', () => {
     seam()
       .post('/locks/unlock_door')
       .replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' });
-    expect(await gateway.unlock('dev-1')).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+    expect(await gateway.unlock(uuid('dev-1'))).toMatchObject({ ok: false, error: { code: 'unavailable' } });
   });
 });
 
@@ -610,40 +601,35 @@ describe('access codes', () => {
     seam()
       .post('/access_codes/create', (b) => {
         expect(b).toEqual({
-          device_id: 'dev-1',
+          device_id: uuid('dev-1'),
           name: 'keyslot:g1',
           starts_at: '2026-03-02T00:00:00.000Z',
           ends_at: '2026-03-03T00:00:00.000Z',
         });
         return true;
       })
-      .reply(200, {
-        access_code: accessCode('ac-1', {
-          name: 'keyslot:g1',
-          type: 'time_bound',
-          status: 'unset',
-          starts_at: '2026-03-02T00:00:00.000Z',
-          ends_at: '2026-03-03T00:00:00.000Z',
-        }),
-        action_attempt: {
-          action_attempt_id: 'aa',
-          action_type: 'CREATE_ACCESS_CODE',
-          status: 'pending',
-          result: null,
-          error: null,
-        },
-        ok: true,
-      });
+      .reply(
+        200,
+        created(
+          accessCode('ac-1', {
+            name: 'keyslot:g1',
+            type: 'time_bound',
+            status: 'unset',
+            starts_at: '2026-03-02T00:00:00.000Z',
+            ends_at: '2026-03-03T00:00:00.000Z',
+          }),
+        ),
+      );
     const r = await gateway.createAccessCode({
-      lockId: 'dev-1',
+      lockId: uuid('dev-1'),
       name: 'keyslot:g1',
       window: { kind: 'scheduled', startsAt: Date.UTC(2026, 2, 2), endsAt: Date.UTC(2026, 2, 3) },
     });
     expect(r).toEqual({
       ok: true,
       value: {
-        id: 'ac-1',
-        lockId: 'dev-1',
+        id: uuid('ac-1'),
+        lockId: uuid('dev-1'),
         name: 'keyslot:g1',
         pin: null,
         status: 'unset',
@@ -659,7 +645,7 @@ describe('access codes', () => {
       .post('/devices/get')
       .reply(200, { device: saltoDevice('dev-1'), ok: true });
     const r = await gateway.createAccessCode({
-      lockId: 'dev-1',
+      lockId: uuid('dev-1'),
       name: 'keyslot:g1',
       window: { kind: 'ongoing' },
       pin: '482913',
@@ -673,13 +659,10 @@ describe('access codes', () => {
     seam()
       .post('/devices/get')
       .reply(200, { device: saltoDevice('dev-1', {}, { has_custom_pin_subscription: true }), ok: true })
-      .post('/access_codes/create', { device_id: 'dev-1', name: 'keyslot:g1', code: '482913' })
-      .reply(200, {
-        access_code: accessCode('ac-1', { name: 'keyslot:g1', code: '482913', status: 'setting' }),
-        ok: true,
-      });
+      .post('/access_codes/create', { device_id: uuid('dev-1'), name: 'keyslot:g1', code: '482913' })
+      .reply(200, created(accessCode('ac-1', { name: 'keyslot:g1', code: '482913', status: 'setting' })));
     const r = await gateway.createAccessCode({
-      lockId: 'dev-1',
+      lockId: uuid('dev-1'),
       name: 'keyslot:g1',
       window: { kind: 'ongoing' },
       pin: '482913',
@@ -698,28 +681,54 @@ describe('access codes', () => {
     expect(!r.ok && r.error.message).toMatch(/window\.endsAt.*lockId.*name/);
   });
 
+  it('refuses an id that is not a Seam id (a UUID) before calling Seam, which would answer 400', async () => {
+    const { gateway } = makeGateway();
+    const calls = [
+      ['lockId', () => gateway.getLock('front-door')],
+      ['lockId', () => gateway.listAccessCodes('front-door')],
+      ['lockId', () => gateway.unlock('front-door')],
+      [
+        'lockId',
+        () =>
+          gateway.createAccessCode({ lockId: 'front-door', name: 'keyslot:g1', window: { kind: 'ongoing' } }),
+      ],
+      ['accessCodeId', () => gateway.getAccessCode('code-1')],
+      ['accessCodeId', () => gateway.deleteAccessCode('code-1')],
+      ['actionAttemptId', () => gateway.getUnlockAttempt('attempt-1')],
+      ['its id', () => gateway.getConnectWebview('cw-1')],
+    ] as const;
+    for (const [field, call] of calls) {
+      const r = await call();
+      expect(r).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+      expect(!r.ok && r.error.message).toContain(`${field} must be a Seam id (a UUID`);
+    }
+    // nock has nothing registered and net connect is off: any request would have failed the test.
+  });
+
   it.each(['salto_site_user_not_subscribed', 'salto_ks_user_not_subscribed', 'access_code_inactive'])(
     '%s on a code → slot_limit_reached; the site-wide limit error copied onto it is not an issue',
     async (name) => {
       const { gateway } = makeGateway();
       seam()
         .post('/access_codes/create')
-        .reply(200, {
-          access_code: accessCode('ac-1', {
-            name: 'keyslot:g1',
-            errors: [
-              { error_code: name, message: 'Salto site user is not subscribed', is_access_code_error: true },
-              {
-                error_code: 'salto_ks_subscription_limit_exceeded',
-                message: 'limit',
-                is_connected_account_error: true,
-              },
-            ],
-          }),
-          ok: true,
-        });
+        .reply(
+          200,
+          created(
+            accessCode('ac-1', {
+              name: 'keyslot:g1',
+              errors: [
+                codeError(name, 'Salto site user is not subscribed'),
+                {
+                  ...deviceError('salto_ks_subscription_limit_exceeded', 'limit'),
+                  is_device_error: false,
+                  is_connected_account_error: true,
+                },
+              ],
+            }),
+          ),
+        );
       const r = await gateway.createAccessCode({
-        lockId: 'dev-1',
+        lockId: uuid('dev-1'),
         name: 'keyslot:g1',
         window: { kind: 'ongoing' },
       });
@@ -731,24 +740,20 @@ describe('access codes', () => {
 
   it('maps other code errors, unknown statuses and unknown error names without crashing', async () => {
     const { gateway } = makeGateway();
+    // A status and an error name newer than the newest schema: the reply is out of schema on purpose.
+    nockSchemas.expectInvalidReply('/access_codes/list');
     seam()
       .post('/access_codes/list')
       .reply(200, {
         access_codes: [
-          accessCode('a', {
-            status: 'set',
-            errors: [{ error_code: 'failed_to_set_on_device', message: 'f' }],
-          }),
-          accessCode('b', {
-            status: 'brand_new_status',
-            errors: [{ error_code: 'hub_disconnected', message: 'h' }],
-          }),
-          accessCode('c', { errors: [{ error_code: 'totally_new_error_2027', message: 'x' }] }),
+          accessCode('a', { status: 'set', errors: [codeError('failed_to_set_on_device', 'f')] }),
+          accessCode('b', { status: 'brand_new_status', errors: [deviceError('hub_disconnected', 'h')] }),
+          accessCode('c', { errors: [codeError('totally_new_error_2027', 'x')] }),
         ],
         pagination: page(null),
         ok: true,
       });
-    const r = await gateway.listAccessCodes('dev-1');
+    const r = await gateway.listAccessCodes(uuid('dev-1'));
     expect(r.ok && r.value.map((c) => [c.status, c.issues.map((i) => i.code)])).toEqual([
       ['set', ['failed_to_set']],
       ['unknown', ['hub_offline']],
@@ -765,7 +770,7 @@ describe('access codes', () => {
         return true;
       })
       .replyWithError({ code: 'ECONNRESET', message: 'socket hang up' })
-      .post('/access_codes/list', { device_id: 'dev-1', limit: 500 })
+      .post('/access_codes/list', { device_id: uuid('dev-1'), limit: 500 })
       .reply(200, {
         access_codes: [
           accessCode('other', {
@@ -780,11 +785,11 @@ describe('access codes', () => {
         ok: true,
       });
     const r = await gateway.createAccessCode({
-      lockId: 'dev-1',
+      lockId: uuid('dev-1'),
       name: 'keyslot:g1',
       window: { kind: 'ongoing' },
     });
-    expect(r).toMatchObject({ ok: true, value: { id: 'ac-9', name: 'keyslot:g1' } });
+    expect(r).toMatchObject({ ok: true, value: { id: uuid('ac-9'), name: 'keyslot:g1' } });
     expect(creates).toBe(1);
     expect(logger.entries.some((e) => e.message.includes('recovered'))).toBe(true);
   });
@@ -796,11 +801,11 @@ describe('access codes', () => {
     seam()
       .post('/access_codes/create')
       .delay(3_000)
-      .reply(200, { access_code: accessCode('late'), ok: true })
+      .reply(200, created(accessCode('late')))
       .post('/access_codes/list')
       .reply(200, { access_codes: [], pagination: page(null), ok: true });
     const r = await gateway.createAccessCode({
-      lockId: 'dev-1',
+      lockId: uuid('dev-1'),
       name: 'keyslot:g1',
       window: { kind: 'ongoing' },
     });
@@ -812,27 +817,27 @@ describe('access codes', () => {
   it('deletes with the per-device throttle; a lost delete reply is settled by reading the code', async () => {
     const { gateway } = makeGateway();
     seam()
-      .post('/access_codes/get', { access_code_id: 'ac-1' })
+      .post('/access_codes/get', { access_code_id: uuid('ac-1') })
       .reply(200, { access_code: accessCode('ac-1', { status: 'set' }), ok: true })
-      .post('/access_codes/delete', { access_code_id: 'ac-1' })
+      .post('/access_codes/delete', { access_code_id: uuid('ac-1') })
       .reply(200, {
-        action_attempt: { action_attempt_id: 'x', action_type: 'DELETE_ACCESS_CODE', status: 'pending' },
+        action_attempt: actionAttempt('delete-1', 'DELETE_ACCESS_CODE', 'success'),
         ok: true,
       })
-      .post('/access_codes/delete', { access_code_id: 'ac-1' })
+      .post('/access_codes/delete', { access_code_id: uuid('ac-1') })
       .replyWithError({ code: 'ECONNRESET', message: 'reset' })
-      .post('/access_codes/get', { access_code_id: 'ac-1' })
-      .reply(404, { error: { type: 'access_code_not_found', message: 'gone' }, ok: false });
-    expect(await gateway.deleteAccessCode('ac-1')).toEqual({ ok: true, value: undefined });
-    expect(await gateway.deleteAccessCode('ac-1')).toEqual({ ok: true, value: undefined });
+      .post('/access_codes/get', { access_code_id: uuid('ac-1') })
+      .reply(404, { error: { type: 'access_code_not_found', message: uuid('gone') }, ok: false });
+    expect(await gateway.deleteAccessCode(uuid('ac-1'))).toEqual({ ok: true, value: undefined });
+    expect(await gateway.deleteAccessCode(uuid('ac-1'))).toEqual({ ok: true, value: undefined });
   });
 
   it('deleting a gone code is access_code_not_found', async () => {
     const { gateway } = makeGateway({ throttle: false });
     seam()
       .post('/access_codes/delete')
-      .reply(404, { error: { type: 'access_code_not_found', message: 'gone' }, ok: false });
-    expect(await gateway.deleteAccessCode('ac-1')).toMatchObject({
+      .reply(404, { error: { type: 'access_code_not_found', message: uuid('gone') }, ok: false });
+    expect(await gateway.deleteAccessCode(uuid('ac-1'))).toMatchObject({
       ok: false,
       error: { code: 'access_code_not_found' },
     });
@@ -843,10 +848,10 @@ describe('unlock through action attempts', () => {
   it('unlock returns the pending attempt as is by default (core’s UnlockDoor polls)', async () => {
     const { gateway, clock } = makeGateway();
     seam()
-      .post('/locks/unlock_door', { device_id: 'dev-1' })
+      .post('/locks/unlock_door', { device_id: uuid('dev-1') })
       .reply(200, {
         action_attempt: {
-          action_attempt_id: 'aa-0',
+          action_attempt_id: uuid('aa-0'),
           action_type: 'UNLOCK_DOOR',
           status: 'pending',
           result: null,
@@ -854,10 +859,10 @@ describe('unlock through action attempts', () => {
         },
         ok: true,
       })
-      .post('/action_attempts/get', { action_attempt_id: 'aa-0' })
+      .post('/action_attempts/get', { action_attempt_id: uuid('aa-0') })
       .reply(200, {
         action_attempt: {
-          action_attempt_id: 'aa-0',
+          action_attempt_id: uuid('aa-0'),
           action_type: 'UNLOCK_DOOR',
           status: 'success',
           result: {},
@@ -865,15 +870,15 @@ describe('unlock through action attempts', () => {
         },
         ok: true,
       });
-    expect(await gateway.unlock('dev-1')).toEqual({
+    expect(await gateway.unlock(uuid('dev-1'))).toEqual({
       ok: true,
-      value: { id: 'aa-0', lockId: 'dev-1', status: 'pending', error: null },
+      value: { id: uuid('aa-0'), lockId: uuid('dev-1'), status: 'pending', error: null },
     });
     expect(clock.now()).toBe(T0);
     // The attempt remembers its lock, which Seam's action attempt does not carry.
-    expect(await gateway.getUnlockAttempt('aa-0')).toEqual({
+    expect(await gateway.getUnlockAttempt(uuid('aa-0'))).toEqual({
       ok: true,
-      value: { id: 'aa-0', lockId: 'dev-1', status: 'success', error: null },
+      value: { id: uuid('aa-0'), lockId: uuid('dev-1'), status: 'success', error: null },
     });
   });
 
@@ -881,7 +886,7 @@ describe('unlock through action attempts', () => {
     const { gateway, clock } = makeGateway({ unlockPollIntervalMs: 1000 });
     const attempt = (status: string) => ({
       action_attempt: {
-        action_attempt_id: 'aa-1',
+        action_attempt_id: uuid('aa-1'),
         action_type: 'UNLOCK_DOOR',
         status,
         result: status === 'success' ? {} : null,
@@ -890,14 +895,17 @@ describe('unlock through action attempts', () => {
       ok: true,
     });
     seam()
-      .post('/locks/unlock_door', { device_id: 'dev-1' })
+      .post('/locks/unlock_door', { device_id: uuid('dev-1') })
       .reply(200, attempt('pending'))
-      .post('/action_attempts/get', { action_attempt_id: 'aa-1' })
+      .post('/action_attempts/get', { action_attempt_id: uuid('aa-1') })
       .reply(200, attempt('pending'))
-      .post('/action_attempts/get', { action_attempt_id: 'aa-1' })
+      .post('/action_attempts/get', { action_attempt_id: uuid('aa-1') })
       .reply(200, attempt('success'));
-    const r = await gateway.unlockAndWait('dev-1', { timeoutMs: 10_000 });
-    expect(r).toEqual({ ok: true, value: { id: 'aa-1', lockId: 'dev-1', status: 'success', error: null } });
+    const r = await gateway.unlockAndWait(uuid('dev-1'), { timeoutMs: 10_000 });
+    expect(r).toEqual({
+      ok: true,
+      value: { id: uuid('aa-1'), lockId: uuid('dev-1'), status: 'success', error: null },
+    });
     expect(clock.now() - T0).toBe(2000);
   });
 
@@ -907,7 +915,7 @@ describe('unlock through action attempts', () => {
       .post('/locks/unlock_door')
       .reply(200, {
         action_attempt: {
-          action_attempt_id: 'aa-2',
+          action_attempt_id: uuid('aa-2'),
           action_type: 'UNLOCK_DOOR',
           status: 'pending',
           result: null,
@@ -918,7 +926,7 @@ describe('unlock through action attempts', () => {
       .post('/action_attempts/get')
       .reply(200, {
         action_attempt: {
-          action_attempt_id: 'aa-2',
+          action_attempt_id: uuid('aa-2'),
           action_type: 'UNLOCK_DOOR',
           status: 'error',
           result: null,
@@ -926,11 +934,11 @@ describe('unlock through action attempts', () => {
         },
         ok: true,
       });
-    expect(await gateway.unlock('dev-1')).toEqual({
+    expect(await gateway.unlock(uuid('dev-1'))).toEqual({
       ok: true,
       value: {
-        id: 'aa-2',
-        lockId: 'dev-1',
+        id: uuid('aa-2'),
+        lockId: uuid('dev-1'),
         status: 'error',
         error: { providerCode: 'device_offline', message: 'The lock is offline' },
       },
@@ -939,17 +947,14 @@ describe('unlock through action attempts', () => {
 
   it('stops polling at the deadline and returns the attempt still pending', async () => {
     const { gateway, clock } = makeGateway({ unlockWaitMs: 2500, unlockPollIntervalMs: 1000 });
-    const pending = {
-      action_attempt: { action_attempt_id: 'aa-3', action_type: 'UNLOCK_DOOR', status: 'pending' },
-      ok: true,
-    };
+    const pending = { action_attempt: actionAttempt('aa-3', 'UNLOCK_DOOR', 'pending'), ok: true };
     seam()
       .post('/locks/unlock_door')
       .reply(200, pending)
       .post('/action_attempts/get')
       .times(3)
       .reply(200, pending);
-    expect(await gateway.unlock('dev-1')).toMatchObject({ ok: true, value: { status: 'pending' } });
+    expect(await gateway.unlock(uuid('dev-1'))).toMatchObject({ ok: true, value: { status: 'pending' } });
     expect(clock.now() - T0).toBe(2500);
   });
 
@@ -958,7 +963,7 @@ describe('unlock through action attempts', () => {
     seam()
       .post('/locks/unlock_door')
       .reply(400, { error: { type: 'salto_ks_privacy_mode', message: 'Privacy mode' }, ok: false });
-    expect(await gateway.unlock('dev-1')).toMatchObject({ ok: false, error: { code: 'privacy_mode' } });
+    expect(await gateway.unlock(uuid('dev-1'))).toMatchObject({ ok: false, error: { code: 'privacy_mode' } });
   });
 });
 
@@ -972,13 +977,10 @@ describe('throttling bulk work at Seam’s limits', () => {
         return true;
       })
       .times(11)
-      .reply(200, (_uri, body) => ({
-        access_code: accessCode('x', { name: (body as { name: string }).name }),
-        ok: true,
-      }));
+      .reply(200, (_uri, body) => created(accessCode('x', { name: (body as { name: string }).name })));
     for (let i = 0; i < 11; i++) {
       const r = await gateway.createAccessCode({
-        lockId: 'dev-1',
+        lockId: uuid('dev-1'),
         name: `keyslot:g${i}`,
         window: { kind: 'ongoing' },
       });
@@ -993,11 +995,11 @@ describe('throttling bulk work at Seam’s limits', () => {
     seam()
       .post('/locks/unlock_door')
       .reply(200, {
-        action_attempt: { action_attempt_id: 'a', action_type: 'UNLOCK_DOOR', status: 'pending' },
+        action_attempt: actionAttempt('a', 'UNLOCK_DOOR', 'pending'),
         ok: true,
       });
-    expect((await gateway.unlock('dev-1')).ok).toBe(true);
-    expect(await gateway.unlock('dev-1')).toMatchObject({
+    expect((await gateway.unlock(uuid('dev-1'))).ok).toBe(true);
+    expect(await gateway.unlock(uuid('dev-1'))).toMatchObject({
       ok: false,
       error: { code: 'rate_limited', providerCode: 'client_throttle', retryAfterMs: 60_000 },
     });
@@ -1007,14 +1009,11 @@ describe('throttling bulk work at Seam’s limits', () => {
 describe('onboarding with a Connect Webview', () => {
   it('creates a salto_ks webview with redirect URLs and customer key, then reads its result', async () => {
     const { gateway } = makeGateway();
-    const view = {
-      connect_webview_id: 'cw-1',
-      url: 'https://connect.getseam.com/connect_webviews/view?connect_webview_id=cw-1&auth_token=t',
-      status: 'pending',
-      login_successful: false,
-      connected_account_id: null,
+    const view = connectWebview('cw-1', {
+      custom_redirect_url: 'https://app.example.com/done',
+      custom_redirect_failure_url: 'https://app.example.com/failed',
       customer_key: 'cust-7',
-    };
+    });
     seam()
       .post('/connect_webviews/create', {
         accepted_providers: ['salto_ks'],
@@ -1023,13 +1022,15 @@ describe('onboarding with a Connect Webview', () => {
         customer_key: 'cust-7',
       })
       .reply(200, { connect_webview: view, ok: true })
-      .post('/connect_webviews/get', { connect_webview_id: 'cw-1' })
+      .post('/connect_webviews/get', { connect_webview_id: uuid('cw-1') })
       .reply(200, {
         connect_webview: {
           ...view,
           status: 'authorized',
           login_successful: true,
           connected_account_id: ACCOUNT,
+          authorized_at: '2026-03-01T12:05:00.000Z',
+          selected_provider: 'salto_ks',
         },
         ok: true,
       });
@@ -1040,12 +1041,12 @@ describe('onboarding with a Connect Webview', () => {
     });
     expect(created).toMatchObject({
       ok: true,
-      value: { id: 'cw-1', status: 'pending', connectedAccountId: null },
+      value: { id: uuid('cw-1'), status: 'pending', connectedAccountId: null },
     });
-    expect(await gateway.getConnectWebview('cw-1')).toEqual({
+    expect(await gateway.getConnectWebview(uuid('cw-1'))).toEqual({
       ok: true,
       value: {
-        id: 'cw-1',
+        id: uuid('cw-1'),
         url: view.url,
         status: 'authorized',
         loginSuccessful: true,

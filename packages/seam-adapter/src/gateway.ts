@@ -18,7 +18,7 @@ import { err, ok, sameWindow, windowIssues } from '@keyslot/core';
 import type { SeamAdapterOptions } from './config.js';
 import { type FailureContext, isAmbiguous, type SeamCallFailure, toGatewayFailure } from './failures.js';
 import { SeamGatewayBase, type SeamGatewayDeps } from './gateway-base.js';
-import { BoundedMap, badId, invalid } from './input-checks.js';
+import { BoundedMap, badId, badSeamId, invalid } from './input-checks.js';
 import {
   hasCustomPinSubscription,
   looksLikeSaltoKsLock,
@@ -36,7 +36,7 @@ import {
 } from './onboarding.js';
 import { SiteDirectory } from './site-directory.js';
 import { DeviceThrottle, type ThrottledOperation } from './throttle.js';
-import { responses, type WireDevice } from './wire.js';
+import { isSeamId, responses, type WireDevice } from './wire.js';
 
 /**
  * keyslot's `LockGateway` over Seam's HTTP API, for Salto KS locks.
@@ -85,7 +85,7 @@ export class SeamLockGateway extends SeamGatewayBase implements LockGateway {
   }
 
   async getLock(lockId: LockId): Promise<Result<Lock, GatewayFailure>> {
-    const bad = badId('lockId', lockId, 'read a lock');
+    const bad = badSeamId('lockId', lockId, 'read a lock', 'listLocks');
     if (bad) return err(bad);
     const action = `read lock ${lockId}`;
     const dev = await this.device(lockId, action);
@@ -104,6 +104,8 @@ export class SeamLockGateway extends SeamGatewayBase implements LockGateway {
     const issues = windowIssues(input.window);
     if (typeof input.lockId !== 'string' || input.lockId.trim() === '')
       issues.push({ field: 'lockId', message: 'must be a non-empty string' });
+    else if (!isSeamId(input.lockId))
+      issues.push({ field: 'lockId', message: 'must be a Seam id (a UUID, as listLocks returns)' });
     if (typeof input.name !== 'string' || input.name.trim() === '')
       issues.push({ field: 'name', message: 'must be a non-empty string' });
     if (input.pin !== undefined && (typeof input.pin !== 'string' || !/^\d{4,12}$/.test(input.pin))) {
@@ -191,7 +193,7 @@ export class SeamLockGateway extends SeamGatewayBase implements LockGateway {
   }
 
   async getAccessCode(id: AccessCodeId): Promise<Result<AccessCode, GatewayFailure>> {
-    const bad = badId('accessCodeId', id, 'read an access code');
+    const bad = badSeamId('accessCodeId', id, 'read an access code', 'createAccessCode');
     if (bad) return err(bad);
     const r = await this.transport.call(
       '/access_codes/get',
@@ -214,7 +216,7 @@ export class SeamLockGateway extends SeamGatewayBase implements LockGateway {
   }
 
   async listAccessCodes(lockId: LockId): Promise<Result<readonly AccessCode[], GatewayFailure>> {
-    const bad = badId('lockId', lockId, 'list access codes');
+    const bad = badSeamId('lockId', lockId, 'list access codes', 'listLocks');
     if (bad) return err(bad);
     const r = await this.transport.listAll(
       '/access_codes/list',
@@ -237,7 +239,7 @@ export class SeamLockGateway extends SeamGatewayBase implements LockGateway {
   }
 
   async deleteAccessCode(id: AccessCodeId): Promise<Result<void, GatewayFailure>> {
-    const bad = badId('accessCodeId', id, 'delete an access code');
+    const bad = badSeamId('accessCodeId', id, 'delete an access code', 'createAccessCode');
     if (bad) return err(bad);
     const action = `delete access code ${id}`;
     let lockId = this.codeLocks.get(id);
@@ -275,7 +277,7 @@ export class SeamLockGateway extends SeamGatewayBase implements LockGateway {
   // ---------------------------------------------------------------- unlock
 
   async unlock(lockId: LockId): Promise<Result<UnlockAttempt, GatewayFailure>> {
-    const bad = badId('lockId', lockId, 'unlock a lock');
+    const bad = badSeamId('lockId', lockId, 'unlock a lock', 'listLocks');
     if (bad) return err(bad);
     const action = `unlock lock ${lockId}`;
     const throttled = await this.acquire('unlock', lockId, '/locks/unlock_door');
@@ -335,7 +337,7 @@ export class SeamLockGateway extends SeamGatewayBase implements LockGateway {
   }
 
   async getUnlockAttempt(id: string): Promise<Result<UnlockAttempt, GatewayFailure>> {
-    const bad = badId('actionAttemptId', id, 'read an unlock attempt');
+    const bad = badSeamId('actionAttemptId', id, 'read an unlock attempt', 'unlock');
     if (bad) return err(bad);
     const r = await this.transport.call(
       '/action_attempts/get',

@@ -5,6 +5,7 @@
  * without a usable `toString` would throw; a PIN must not reach a message).
  */
 import type { GatewayFailure } from '@keyslot/core';
+import { isSeamId } from './wire.js';
 
 export const invalid = (message: string): GatewayFailure => ({ code: 'invalid_input', message });
 
@@ -13,6 +14,20 @@ export function badId(field: string, value: unknown, action: string): GatewayFai
   if (typeof value === 'string' && value.trim() !== '') return null;
   const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
   return invalid(`Could not ${action}: ${field} must be a non-empty string, got ${got}.`);
+}
+
+/** An id Seam issued (a UUID): anything else is refused before it is sent (Seam would answer 400). */
+export function badSeamId(
+  field: string,
+  value: unknown,
+  action: string,
+  from: string,
+): GatewayFailure | null {
+  const bad = badId(field, value, action);
+  if (bad || isSeamId(value)) return bad;
+  return invalid(
+    `Could not ${action}: ${field} must be a Seam id (a UUID, as ${from} returns), got another string.`,
+  );
 }
 
 /** A map that forgets its oldest entry beyond `max` (ids remembered for later lookups). */

@@ -21,7 +21,10 @@ import {
   seamAccessGrantModule,
   seamAdapterModule,
 } from './module.js';
+import { useSeamSchemaCheck } from './testing/validating-fetch.test-helpers.js';
 import { SeamWebhookVerifier } from './webhooks.js';
+
+const schemas = useSeamSchemaCheck();
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => {
@@ -36,7 +39,9 @@ describe('seamAdapterModule', () => {
     const logger = new MemoryLogger('debug');
     container.bind(CLOCK).toConstantValue(new VirtualClock(0, { autoAdvance: true }));
     container.bind(LOGGER).toConstantValue(logger);
-    container.load(seamAdapterModule({ apiKey: 'seam_module_key', endpoint: 'http://seam.test' }));
+    container.load(
+      seamAdapterModule({ apiKey: 'seam_module_key', endpoint: 'http://seam.test', fetch: schemas.fetch }),
+    );
     const gw = container.get<LockGateway>(LOCK_GATEWAY);
     expect(gw).toBeInstanceOf(SeamLockGateway);
     expect(container.get(SEAM_LOCK_GATEWAY)).toBe(gw);
@@ -49,7 +54,7 @@ describe('seamAdapterModule', () => {
         { error: { type: 'access_code_not_found', message: 'nope' }, ok: false },
         { 'seam-request-id': 'r1' },
       );
-    expect(await gw.getAccessCode('x')).toMatchObject({
+    expect(await gw.getAccessCode('1b0e7d2c-93f1-4c1e-8d5a-6f2b9a0c4e17')).toMatchObject({
       ok: false,
       error: { code: 'access_code_not_found' },
     });

@@ -7,7 +7,7 @@ import type { GatewayFailure, Result } from '@keyslot/core';
 import { err, ok } from '@keyslot/core';
 import { toGatewayFailure } from './failures.js';
 import type { SeamTransport } from './transport.js';
-import { responses, type WireConnectWebview } from './wire.js';
+import { isSeamId, responses, type WireConnectWebview } from './wire.js';
 
 export type ConnectWebviewStatus = 'pending' | 'authorized' | 'failed' | 'unknown';
 
@@ -80,6 +80,13 @@ export async function getConnectWebview(
   transport: SeamTransport,
   id: string,
 ): Promise<Result<ConnectWebview, GatewayFailure>> {
+  if (!isSeamId(id)) {
+    return err({
+      code: 'invalid_input',
+      message:
+        'Could not read a Connect Webview: its id must be a Seam id (a UUID, as createConnectWebview returns).',
+    });
+  }
   const r = await transport.call(
     '/connect_webviews/get',
     { connect_webview_id: id },

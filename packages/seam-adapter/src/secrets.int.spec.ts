@@ -2,14 +2,28 @@ import type { LogFields, Logger, LogLevel } from '@keyslot/core';
 import { VirtualClock } from '@keyslot/core';
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ACCOUNT, accessCode, account, page, SEAM, saltoDevice, T0 } from './fixtures.test-helpers.js';
+import {
+  ACCOUNT,
+  accessCode,
+  account,
+  actionAttempt,
+  codeError,
+  created,
+  nockSchemas,
+  page,
+  SEAM,
+  saltoDevice,
+  T0,
+  uuid,
+} from './fixtures.test-helpers.js';
 import { SeamLockGateway } from './gateway.js';
 
 beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
+afterEach(async () => {
   const done = nock.isDone();
   nock.cleanAll();
   expect(done).toBe(true);
+  await nockSchemas.assertClean();
 });
 
 const KEY = 'seam_secret_Zx81Qw55Lm20';
@@ -35,6 +49,7 @@ describe('the API key and PINs never reach logs or error messages', () => {
         readRetries: 1,
         retryBaseDelayMs: 1,
         recoveryDelayMs: 0,
+        fetch: nockSchemas.fetch,
       },
       { clock: new VirtualClock(T0, { autoAdvance: true }), logger },
     );
@@ -52,24 +67,26 @@ describe('the API key and PINs never reach logs or error messages', () => {
       .post('/devices/get')
       .reply(200, { device: saltoDevice('dev-1', {}, { has_custom_pin_subscription: true }), ok: true })
       .post('/access_codes/create')
-      .reply(200, {
-        access_code: accessCode('ac-1', { name: 'keyslot:g', code: PINS[0], status: 'set' }),
-        ok: true,
-      });
+      .reply(200, created(accessCode('ac-1', { name: 'keyslot:g', code: PINS[0] ?? null, status: 'set' })));
     await record(
-      gw.createAccessCode({ lockId: 'dev-1', name: 'keyslot:g', window: { kind: 'ongoing' }, pin: PINS[0]! }),
+      gw.createAccessCode({
+        lockId: uuid('dev-1'),
+        name: 'keyslot:g',
+        window: { kind: 'ongoing' },
+        pin: PINS[0]!,
+      }),
     );
     scope.post('/access_codes/list').reply(200, {
       access_codes: [
         accessCode('ac-2', {
           code: PINS[1],
-          errors: [{ error_code: 'duplicate_code_on_device', message: `Code ${PINS[1]} already on device` }],
+          errors: [codeError('duplicate_code_on_device', `Code ${PINS[1]} already on device`)],
         }),
       ],
       pagination: page(null),
       ok: true,
     });
-    await record(gw.listAccessCodes('dev-1'));
+    await record(gw.listAccessCodes(uuid('dev-1')));
     // Seam echoing a PIN in an error.
     scope
       .post('/devices/get')
@@ -80,21 +97,31 @@ describe('the API key and PINs never reach logs or error messages', () => {
         ok: false,
       });
     await record(
-      gw.createAccessCode({ lockId: 'dev-1', name: 'keyslot:h', window: { kind: 'ongoing' }, pin: PINS[2]! }),
+      gw.createAccessCode({
+        lockId: uuid('dev-1'),
+        name: 'keyslot:h',
+        window: { kind: 'ongoing' },
+        pin: PINS[2]!,
+      }),
     );
     // A custom PIN refused locally.
     scope.post('/devices/get').reply(200, { device: saltoDevice('dev-1'), ok: true });
     await record(
-      gw.createAccessCode({ lockId: 'dev-1', name: 'keyslot:i', window: { kind: 'ongoing' }, pin: PINS[0]! }),
+      gw.createAccessCode({
+        lockId: uuid('dev-1'),
+        name: 'keyslot:i',
+        window: { kind: 'ongoing' },
+        pin: PINS[0]!,
+      }),
     );
     // A proxy page echoing the Authorization header; a transport error quoting the key.
     scope.post('/access_codes/get').times(2).reply(502, `<pre>Authorization: Bearer ${KEY}</pre>`);
-    await record(gw.getAccessCode('ac-1'));
+    await record(gw.getAccessCode(uuid('ac-1')));
     scope
       .post('/access_codes/get')
       .times(2)
       .replyWithError({ message: `request with ${KEY} failed` });
-    await record(gw.getAccessCode('ac-1'));
+    await record(gw.getAccessCode(uuid('ac-1')));
     // A lost create reply whose lookup shows the PIN.
     scope
       .post('/access_codes/create')
@@ -105,23 +132,25 @@ describe('the API key and PINs never reach logs or error messages', () => {
         pagination: page(null),
         ok: true,
       });
-    await record(gw.createAccessCode({ lockId: 'dev-1', name: 'keyslot:j', window: { kind: 'ongoing' } }));
+    await record(
+      gw.createAccessCode({ lockId: uuid('dev-1'), name: 'keyslot:j', window: { kind: 'ongoing' } }),
+    );
     // Timeout, an unlock whose attempt fails with digits in the message, a 401.
-    scope.post('/access_codes/delete').delay(1_500).reply(200, { ok: true });
+    scope
+      .post('/access_codes/delete')
+      .delay(1_500)
+      .reply(200, { action_attempt: actionAttempt('delete', 'DELETE_ACCESS_CODE', 'success'), ok: true });
     scope
       .post('/access_codes/get')
       .reply(200, { access_code: accessCode('ac-1', { code: PINS[0], status: 'set' }), ok: true });
-    await record(gw.deleteAccessCode('ac-1'));
+    await record(gw.deleteAccessCode(uuid('ac-1')));
     scope.post('/locks/unlock_door').reply(200, {
-      action_attempt: {
-        action_attempt_id: 'aa',
-        action_type: 'UNLOCK_DOOR',
-        status: 'error',
+      action_attempt: actionAttempt('aa', 'UNLOCK_DOOR', 'error', {
         error: { type: 'uncategorized_error', message: `PIN ${PINS[2]} rejected by lock` },
-      },
+      }),
       ok: true,
     });
-    await record(gw.unlock('dev-1'));
+    await record(gw.unlock(uuid('dev-1')));
     scope
       .post('/connected_accounts/list')
       .reply(401, { error: { type: 'unauthorized', message: `bad key ${KEY}` } });

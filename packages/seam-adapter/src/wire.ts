@@ -5,6 +5,13 @@
  */
 import { z } from 'zod';
 
+/**
+ * Seam's ids (devices, access codes, action attempts, connected accounts, Connect Webviews) are
+ * UUIDs: every route's request schema says `format: uuid`, and Seam answers 400 to anything else.
+ */
+const SEAM_ID = /^[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
+export const isSeamId = (x: unknown): x is string => typeof x === 'string' && SEAM_ID.test(x);
+
 const isoInstant = z.string().refine((s) => Number.isFinite(Date.parse(s)), 'must be an ISO-8601 date-time');
 
 export const seamErrorEnvelope = z.object({
