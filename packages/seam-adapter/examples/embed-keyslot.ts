@@ -32,6 +32,7 @@ import { pgliteGrantStore, postgresGrantStore } from '@keyslot/postgres-store';
 import { SaltoKsWorld } from '@keyslot/salto-sim';
 import { startSimServer } from '@keyslot/salto-sim/server';
 import {
+  type FetchLike,
   SEAM_LOCK_GATEWAY,
   type SeamAdapterOptions,
   seamAdapterModule,
@@ -60,6 +61,8 @@ export interface ExampleOptions {
   readonly logger?: Logger;
   /** Where grants are kept; default from the environment (see the top of this file). Closed at the end. */
   readonly store?: GrantStore & { close(): Promise<void> };
+  /** The adapter's HTTP client; default `globalThis.fetch`. Tests pass one that checks the traffic. */
+  readonly fetch?: FetchLike;
 }
 
 /** The durable store: PostgreSQL at KEYSLOT_DATABASE_URL, else PGlite in KEYSLOT_GRANTS_DIR or ./.keyslot-grants. */
@@ -129,7 +132,11 @@ export async function runExample(options: ExampleOptions = {}): Promise<ExampleS
       ? null
       : await simulatorSlotLimits(adapterOptions.endpoint ?? '', adapterOptions.apiKey);
     const container = createKeyslotContainer({
-      gateway: seamAdapterModule({ ...adapterOptions, ...(known ? { siteSlotLimits: known } : {}) }),
+      gateway: seamAdapterModule({
+        ...adapterOptions,
+        ...(known ? { siteSlotLimits: known } : {}),
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+      }),
       store,
       clock,
       logger: options.logger ?? createConsoleLogger('warn'),

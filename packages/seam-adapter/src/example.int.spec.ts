@@ -6,6 +6,10 @@ import { createDefaultWorld } from '@keyslot/salto-sim';
 import { startSimServer } from '@keyslot/salto-sim/server';
 import { describe, expect, it } from 'vitest';
 import { runExample } from '../examples/embed-keyslot.js';
+import { useSeamSchemaCheck } from './testing/validating-fetch.test-helpers.js';
+
+/** The example's Seam traffic, checked against Seam's newest OpenAPI after each test. */
+const schemas = useSeamSchemaCheck();
 
 describe('examples/embed-keyslot.ts', () => {
   it('runs the whole flow against the simulator server on 127.0.0.1 by default, printing no PIN; a second run finds the first run’s grant in the PGlite directory and revokes it', async () => {
@@ -18,6 +22,7 @@ describe('examples/embed-keyslot.ts', () => {
           // One virtual clock for keyslot and the simulator: waiting for the PIN moves both.
           clock: new VirtualClock(start, { autoAdvance: true }),
           logger: new MemoryLogger('debug'),
+          fetch: schemas.fetch,
         });
       const first: string[] = [];
       const one = await run(first, Date.UTC(2026, 2, 1));
@@ -62,6 +67,7 @@ describe('examples/embed-keyslot.ts', () => {
       const summary = await runExample({
         env: { SEAM_API_KEY: key, SEAM_ENDPOINT: server.url },
         print: (l) => lines.push(l),
+        fetch: schemas.fetch,
       });
       expect(lines).toContain(`keyslot → keyslot simulator at ${server.url}`);
       expect(lines).toContain('site "Harbour Office" (Europe/London): 0/3 slots used');

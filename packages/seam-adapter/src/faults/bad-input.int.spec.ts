@@ -10,9 +10,12 @@ import { newWebhookSecret, type SimServer, startSimServer, verifyWebhook } from 
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SeamLockGateway } from '../gateway.js';
+import { useSeamSchemaCheck } from '../testing/validating-fetch.test-helpers.js';
 import { SeamWebhookVerifier } from '../webhooks.js';
 
 const API_KEY = 'seam_bad_input_key_1234';
+/** What the adapter sends for malformed input (usually nothing) must still be a valid Seam request. */
+const schemas = useSeamSchemaCheck();
 let server: SimServer;
 let ids: ReturnType<typeof createDefaultWorld>['ids'];
 const clock = new VirtualClock(Date.UTC(2026, 2, 1));
@@ -40,7 +43,13 @@ describe('malformed input at the Seam adapter (over the simulator server)', () =
     ['getLock', ['a'], 'an array id'],
   ])('%s(%o) → invalid_input, no throw (%s)', async (method, arg) => {
     const gateway = new SeamLockGateway(
-      { apiKey: API_KEY, endpoint: server.url, defaultSiteSlotLimit: 10, readRetries: 0 },
+      {
+        apiKey: API_KEY,
+        endpoint: server.url,
+        defaultSiteSlotLimit: 10,
+        readRetries: 0,
+        fetch: schemas.fetch,
+      },
       { clock: new VirtualClock(Date.UTC(2026, 2, 1), { autoAdvance: true }), logger: silentLogger },
     );
     const before = snapshot();
@@ -52,7 +61,13 @@ describe('malformed input at the Seam adapter (over the simulator server)', () =
 
   it('bad ids, windows and NaN → typed failures, no throw, world unchanged', async () => {
     const gateway = new SeamLockGateway(
-      { apiKey: API_KEY, endpoint: server.url, defaultSiteSlotLimit: 10, readRetries: 0 },
+      {
+        apiKey: API_KEY,
+        endpoint: server.url,
+        defaultSiteSlotLimit: 10,
+        readRetries: 0,
+        fetch: schemas.fetch,
+      },
       { clock: new VirtualClock(Date.UTC(2026, 2, 1), { autoAdvance: true }), logger: silentLogger },
     );
     await fc.assert(
