@@ -10,13 +10,18 @@ import { MemoryLogger, VirtualClock } from '@keyslot/core';
 import type { SeamAdapterOptions } from './config.js';
 import { SeamLockGateway } from './gateway.js';
 import { SeamSchemaCheck } from './testing/validating-fetch.test-helpers.js';
+import { isSeamId } from './wire.js';
 
 export const SEAM = 'https://connect.getseam.com';
 export const API_KEY = 'seam_testkey_9f8e7d6c5b4a';
 export const T0 = Date.UTC(2026, 2, 1, 12);
 
-/** A stable UUID (v4-shaped) for a readable test label: `uuid('dev-1')` is the same in every run. */
+/**
+ * A stable UUID (v4-shaped) for a readable test label: `uuid('dev-1')` is the same in every run.
+ * A label that already is a UUID is kept as it is.
+ */
 export function uuid(label: string): string {
+  if (isSeamId(label)) return label;
   const h = createHash('sha256').update(label).digest('hex');
   const variant = ((Number.parseInt(h[16] ?? '0', 16) & 0x3) | 0x8).toString(16);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
