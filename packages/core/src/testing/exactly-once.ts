@@ -193,7 +193,6 @@ export async function runExactlyOnceScenario(
   let knownLimit = setup.slotLimit;
 
   const acs = fx.path === 'access_grants';
-  if (acs && host) throw new Error('runExactlyOnceScenario: the process-app mode runs the lock path only.');
   const checks = acs ? accessGrantChecks : codeChecks(fx.slotLeadTimeMs);
   /** How a grant costs the site's slots on this path. */
   const cost = {

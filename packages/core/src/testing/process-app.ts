@@ -16,6 +16,7 @@ import { UnlockDoor } from '../application/unlock-door.js';
 import type { Grant } from '../domain/grant.js';
 import type { AccessPolicy } from '../domain/policy.js';
 import type { VirtualClock } from '../infrastructure/clock.js';
+import type { AccessGrantGateway } from '../ports/access-grant-gateway.js';
 import type { GrantStore } from '../ports/grant-store.js';
 import type { LockGateway } from '../ports/lock-gateway.js';
 import type { Logger } from '../ports/logger.js';
@@ -61,8 +62,7 @@ export interface ScenarioAppHost {
 // ───────────────────────────── child side ─────────────────────────────
 
 /** What the app process is built from (its store opens on the same database each time). */
-export interface ScenarioAppDeps {
-  readonly gateway: LockGateway;
+export interface ScenarioAppBase {
   readonly store: GrantStore;
   /** A virtual clock: set to the provider's time before every call. */
   readonly clock: VirtualClock;
@@ -71,6 +71,14 @@ export interface ScenarioAppDeps {
   /** Told the site's slot limit before every call (an adapter configured with it learns the change). */
   readonly setSlotLimit?: (limit: number) => void;
 }
+
+/**
+ * The app over Seam's lock integration (`gateway`), or over a Salto KS access control system
+ * (`accessGrants`: `UnlockDoor` is lock-path only, the runner sends it no unlocks).
+ */
+export type ScenarioAppDeps =
+  | (ScenarioAppBase & { readonly gateway: LockGateway })
+  | (ScenarioAppBase & { readonly accessGrants: AccessGrantGateway });
 
 type ToChild =
   | {
@@ -116,17 +124,26 @@ function killable<T extends object>(port: T, state: { left: number | null; phase
  */
 export function serveScenarioApp(deps: ScenarioAppDeps): void {
   const state: { left: number | null; phase: 'before' | 'after' } = { left: null, phase: 'before' };
-  const wired = {
-    ...deps,
-    gateway: killable(deps.gateway, state),
-    store: killable(deps.store, state),
-  };
-  const useCases = {
-    grant: new GrantAccess(wired),
-    revoke: new RevokeAccess(wired),
-    unlock: new UnlockDoor(wired),
-    reconcile: new ReconcileSite(wired),
-  };
+  const store = killable(deps.store, state);
+  const useCases: Partial<Record<AppOp['useCase'], { execute(input: never): Promise<unknown> }>> =
+    'accessGrants' in deps
+      ? (() => {
+          const wired = { ...deps, store, accessGrants: killable(deps.accessGrants, state) };
+          return {
+            grant: new GrantAccess(wired),
+            revoke: new RevokeAccess(wired),
+            reconcile: new ReconcileSite(wired),
+          };
+        })()
+      : (() => {
+          const wired = { ...deps, store, gateway: killable(deps.gateway, state) };
+          return {
+            grant: new GrantAccess(wired),
+            revoke: new RevokeAccess(wired),
+            unlock: new UnlockDoor(wired),
+            reconcile: new ReconcileSite(wired),
+          };
+        })();
   const send = (m: FromChild) => process.send?.(m);
   process.on('message', (raw) => {
     const m = raw as ToChild;
@@ -142,9 +159,9 @@ export function serveScenarioApp(deps: ScenarioAppDeps): void {
         deps.setSlotLimit?.(m.context.slotLimit);
         state.left = m.kill ? m.kill.calls : null;
         state.phase = m.kill?.phase ?? 'before';
-        const outcome = await (useCases[m.op.useCase].execute as (input: unknown) => Promise<unknown>)(
-          m.op.input,
-        );
+        const useCase = useCases[m.op.useCase];
+        if (!useCase) throw new Error(`serveScenarioApp: no ${m.op.useCase} use case on this path.`);
+        const outcome = await (useCase.execute as (input: unknown) => Promise<unknown>)(m.op.input);
         state.left = null;
         send({ t: 'reply', id: m.id, value: outcome });
       } catch (e) {

@@ -10,6 +10,8 @@ export interface CrashAppConfig {
   readonly now: number;
   readonly policy: AccessPolicy;
   readonly store: { readonly dataDir: string } | { readonly connectionString: string };
+  /** `access_grants`: the app reaches the site as a Salto KS ACS (`SeamAccessGrantGateway`). */
+  readonly path?: 'lock_codes' | 'access_grants';
 }
 
 export const CRASH_APP_ENV = 'KEYSLOT_CRASH_APP';

@@ -30,7 +30,14 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { bundleCrashApp } from './app-bundle.test-helpers.js';
 import { CRASH_APP_ENV, type CrashAppConfig } from './crash-app-config.test-helpers.js';
-import { API_KEY, FAULT_TARGETS, httpFixture, MAX_LATENCY_MS } from './fixture.test-helpers.js';
+import {
+  ACS_FAULT_TARGETS,
+  API_KEY,
+  FAULT_TARGETS,
+  httpAcsFixture,
+  httpFixture,
+  MAX_LATENCY_MS,
+} from './fixture.test-helpers.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -41,11 +48,12 @@ declare module 'vitest' {
 }
 
 type SimFixture = Awaited<ReturnType<typeof httpFixture>>;
+type AcsSimFixture = Awaited<ReturnType<typeof httpAcsFixture>>;
 const postgresUrl = (): string | null => inject('keyslotPostgresUrl');
 const postgresSkipReason = (): string => inject('keyslotPostgresSkipReason');
 
 /** Lets the requests a killed app had already sent land before the next one starts. */
-async function settle(fx: SimFixture): Promise<void> {
+async function settle(fx: SimFixture | AcsSimFixture): Promise<void> {
   await new Promise((r) => setTimeout(r, 30));
   await fetch(`${fx.server.url}/health`);
 }
@@ -88,7 +96,7 @@ async function scenarioDatabase(
 }
 
 const appConfig = (
-  fx: SimFixture,
+  fx: SimFixture | AcsSimFixture,
   slotLimit: number,
   policy: CrashAppConfig['policy'],
   store: CrashAppConfig['store'],
@@ -102,38 +110,42 @@ const appConfig = (
     now: fx.clock.now(),
     policy,
     store,
+    path: fx.path ?? 'lock_codes',
   } satisfies CrashAppConfig),
 });
 
 /** Scenario commands where half the grants, revokes and reconciles get a kill point. */
-const crashHeavyCommands = fc
-  .tuple(
-    scenarioCommandsArb({
-      lockCount: 3,
-      faultTargetCount: FAULT_TARGETS.length,
-      maxLatencyMs: MAX_LATENCY_MS,
-      maxCommands: 12,
-    }),
-    fc.array(
-      fc.option(fc.record({ calls: fc.nat(6), phase: fc.constantFrom('before' as const, 'after' as const) })),
-      {
-        minLength: 12,
-        maxLength: 12,
-      },
-    ),
-  )
-  .map(([commands, kills]) =>
-    commands.map((c, i): ScenarioCommand => {
-      const k = kills[i];
-      const withKill: ScenarioCommand =
-        k && (c.t === 'grant' || c.t === 'revoke' || c.t === 'reconcile')
-          ? { t: 'crash_during', op: c, ...k }
-          : c;
-      return Object.defineProperty({ ...withKill }, fc.toStringMethod, {
-        value: () => describeCommand(withKill),
-      });
-    }),
-  );
+const crashHeavyCommands = (faultTargetCount: number) =>
+  fc
+    .tuple(
+      scenarioCommandsArb({
+        lockCount: 3,
+        faultTargetCount,
+        maxLatencyMs: MAX_LATENCY_MS,
+        maxCommands: 12,
+      }),
+      fc.array(
+        fc.option(
+          fc.record({ calls: fc.nat(6), phase: fc.constantFrom('before' as const, 'after' as const) }),
+        ),
+        {
+          minLength: 12,
+          maxLength: 12,
+        },
+      ),
+    )
+    .map(([commands, kills]) =>
+      commands.map((c, i): ScenarioCommand => {
+        const k = kills[i];
+        const withKill: ScenarioCommand =
+          k && (c.t === 'grant' || c.t === 'revoke' || c.t === 'reconcile')
+            ? { t: 'crash_during', op: c, ...k }
+            : c;
+        return Object.defineProperty({ ...withKill }, fc.toStringMethod, {
+          value: () => describeCommand(withKill),
+        });
+      }),
+    );
 
 interface Tally {
   readonly stats: ScenarioStats;
@@ -141,20 +153,26 @@ interface Tally {
   starts: number;
   passed: boolean;
 }
-const tallies: Record<Kind, Tally> = {
+type Run = Kind | 'pglite, ACS path';
+const tallies: Record<Run, Tally> = {
   pglite: { stats: emptyStats(), runs: 0, starts: 0, passed: false },
   postgres: { stats: emptyStats(), runs: 0, starts: 0, passed: false },
+  'pglite, ACS path': { stats: emptyStats(), runs: 0, starts: 0, passed: false },
 };
 
-async function checkCrashes(kind: Kind, numRuns: number): Promise<void> {
-  const into = tallies[kind];
+async function checkCrashes(run: Run, numRuns: number): Promise<void> {
+  const into = tallies[run];
+  const acs = run === 'pglite, ACS path';
+  const kind: Kind = acs ? 'pglite' : (run as Kind);
   await fc.assert(
     fc.asyncProperty(
       fc.integer({ min: 1, max: 2 ** 31 - 1 }),
       scenarioSetupArb(),
-      crashHeavyCommands,
+      crashHeavyCommands(acs ? ACS_FAULT_TARGETS.length : FAULT_TARGETS.length),
       async (seed, setup, commands) => {
-        const fx = await httpFixture(seed, setup.slotLimit);
+        const fx = acs
+          ? await httpAcsFixture(seed, setup.slotLimit)
+          : await httpFixture(seed, setup.slotLimit);
         const db = await scenarioDatabase(kind);
         const app = childProcessApp({
           script: bundle.script,
@@ -183,6 +201,11 @@ describe('exactly-once across real crashes: the app is a process killed with SIG
   it('on a PGlite directory', async () => {
     await checkCrashes('pglite', faultRuns(5));
     tallies.pglite.passed = true;
+  }, 1_800_000);
+
+  it('on a PGlite directory, the app reaching the site as a Salto KS ACS (one Access Grant per grant)', async () => {
+    await checkCrashes('pglite, ACS path', faultRuns(5));
+    tallies['pglite, ACS path'].passed = true;
   }, 1_800_000);
 
   it.skipIf(postgresUrl() === null)(
@@ -257,7 +280,7 @@ describe.skipIf(postgresUrl() === null)('two app processes sharing one PostgreSQ
 });
 
 afterAll(() => {
-  for (const kind of ['pglite', 'postgres'] as const) {
+  for (const kind of ['pglite', 'postgres', 'pglite, ACS path'] as const) {
     const t = tallies[kind];
     if (t.runs === 0 && !t.passed) continue;
     console.log(
