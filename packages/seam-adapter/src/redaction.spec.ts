@@ -2,6 +2,7 @@ import { inspect } from 'node:util';
 import { MemoryLogger, SystemClock, silentLogger, VirtualClock } from '@keyslot/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { SeamAccessGrantGateway } from './acs-gateway.js';
 import { resolveSeamAdapterOptions } from './config.js';
 import { SeamLockGateway } from './gateway.js';
 import { scrubProviderText } from './redaction.js';
@@ -36,6 +37,7 @@ describe('objects holding secrets print none of them', () => {
     const transport = new SeamTransport(opts, clock, silentLogger);
     const objects = {
       gateway: new SeamLockGateway({ apiKey: KEY, webhookSecret: WHSEC }),
+      accessGrants: new SeamAccessGrantGateway({ apiKey: KEY, webhookSecret: WHSEC }),
       transport,
       sites: new SiteDirectory(transport, opts, clock),
       verifier: new SeamWebhookVerifier(WHSEC, { clock: new SystemClock() }),
@@ -48,6 +50,9 @@ describe('objects holding secrets print none of them', () => {
     // Still useful: the endpoint and the options shown.
     expect(inspect(objects.gateway)).toMatch(
       /^SeamLockGateway \{\s+endpoint: 'https:\/\/connect\.getseam\.com'/,
+    );
+    expect(inspect(objects.accessGrants)).toMatch(
+      /^SeamAccessGrantGateway \{\s+endpoint: 'https:\/\/connect\.getseam\.com'/,
     );
   });
 });
