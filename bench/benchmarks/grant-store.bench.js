@@ -77,7 +77,8 @@ async function cycles(env, store, site, cursor, n) {
   const revoke = new RevokeAccess(deps);
   const t0 = performance.now();
   for (let k = 0; k < n; k++) {
-    const key = `bench-${cursor.next++}`;
+    // Keys per site: two contenders may share one store.
+    const key = `bench-${site.siteId}-${cursor.next++}`;
     const g = await grant.execute({
       key,
       holder: 'h',

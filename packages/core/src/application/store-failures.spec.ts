@@ -4,9 +4,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import { grantKeyOf } from '../domain/access-code.js';
+import { DEFAULT_POLICY } from '../domain/policy.js';
+import { VirtualClock } from '../infrastructure/clock.js';
+import { InMemoryGrantStore } from '../infrastructure/in-memory-grant-store.js';
+import { MemoryLogger } from '../infrastructure/logging.js';
 import { FailingStore, SECRET } from './failing-store.test-helpers.js';
+import { GrantAccess } from './grant-access.js';
+import { RevokeAccess } from './revoke-access.js';
 import { storeFailureOf } from './store-failures.js';
-import { makeWorld, ourCodes, request, type World } from './use-cases.test-helpers.js';
+import { FakeAccessGrantGateway, testDoor } from './testing-acs-gateway.test-helpers.js';
+import { testSite } from './testing-gateway.test-helpers.js';
+import { makeWorld, NOW, ourCodes, request, type World } from './use-cases.test-helpers.js';
 
 function failingWorld(): { w: World; store: FailingStore } {
   let store: FailingStore | undefined;
@@ -115,6 +123,32 @@ describe('store_failed', () => {
     const again = await w.revoke.execute('booking-1');
     expect(again.ok && again.value.code).toBe('already_revoked');
     expect((await w.store.get('booking-1'))?.cleanedUpAt).not.toBeUndefined();
+  });
+
+  it('the ACS path reaches the store through the same guard: a cleanup record that fails is store_failed', async () => {
+    const clock = new VirtualClock(NOW, { autoAdvance: true });
+    const inner = new InMemoryGrantStore();
+    const store = new FailingStore(inner, null);
+    const deps = {
+      accessGrants: new FakeAccessGrantGateway({ clock }).addSite(testSite(), [
+        testDoor('D1'),
+        testDoor('D2'),
+      ]),
+      store,
+      clock,
+      logger: new MemoryLogger(),
+      policy: DEFAULT_POLICY,
+    };
+    expect((await new GrantAccess(deps).execute(request({ lockIds: ['D1', 'D2'] }))).ok).toBe(true);
+    const revoke = new RevokeAccess(deps);
+    store.failOn('save', { nth: 1 }); // the revocation is kept; the ACS path's cleanup record fails
+    const r = await revoke.execute('booking-1');
+    expect(r).toMatchObject({ ok: false, error: { code: 'store_failed', operation: 'save' } });
+    expect(!r.ok && r.error.message).toMatch(/after its revocation was recorded/);
+    expect((await inner.get('booking-1'))?.cleanedUpAt).toBeUndefined();
+    const again = await revoke.execute('booking-1');
+    expect(again.ok && again.value.code).toBe('already_revoked');
+    expect((await inner.get('booking-1'))?.cleanedUpAt).not.toBeUndefined();
   });
 
   it("a store that throws a plain error: store_error, without the error's text (it may hold a password)", async () => {
