@@ -90,7 +90,13 @@ describe('seamAccessGrantModule', () => {
     const logger = new MemoryLogger('debug');
     container.bind(CLOCK).toConstantValue(new VirtualClock(0, { autoAdvance: true }));
     container.bind(LOGGER).toConstantValue(logger);
-    container.load(seamAccessGrantModule({ apiKey: 'seam_module_key', endpoint: 'http://seam.test' }));
+    container.load(
+      seamAccessGrantModule({
+        apiKey: 'seam_module_key',
+        endpoint: 'http://seam.test',
+        fetch: schemas.fetch,
+      }),
+    );
     const gw = container.get<AccessGrantGateway>(ACCESS_GRANT_GATEWAY);
     expect(gw).toBeInstanceOf(SeamAccessGrantGateway);
     expect(container.get(SEAM_ACCESS_GRANT_GATEWAY)).toBe(gw);
@@ -102,7 +108,7 @@ describe('seamAccessGrantModule', () => {
         { error: { type: 'access_grant_not_found', message: 'nope' }, ok: false },
         { 'seam-request-id': 'r2' },
       );
-    expect(await gw.getAccessGrant('g')).toMatchObject({
+    expect(await gw.getAccessGrant('5d0c2b7a-8e41-4f3a-9c6d-1a2b3c4d5e6f')).toMatchObject({
       ok: false,
       error: { code: 'access_grant_not_found' },
     });

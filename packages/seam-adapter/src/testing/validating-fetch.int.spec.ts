@@ -4,6 +4,8 @@
  * unknown route) is a finding that names the route, the direction and the JSON path — never a
  * value, so no PIN or key can leak through it.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { ONGOING, silentLogger, VirtualClock } from '@keyslot/core';
 import { createDefaultWorld } from '@keyslot/salto-sim';
 import { type SimServer, startSimServer } from '@keyslot/salto-sim/server';
@@ -12,6 +14,7 @@ import type { FetchLike } from '../config.js';
 import { SeamLockGateway } from '../gateway.js';
 import { toJsonSchema } from './seam-openapi.test-helpers.js';
 import { formatViolation, SEAM_SCHEMA_DEVIATIONS, SeamSchemaCheck } from './validating-fetch.test-helpers.js';
+import { startValidatingProxy } from './validating-proxy.test-helpers.js';
 
 const API_KEY = 'seam_schema_check_key_5150';
 let server: SimServer;
@@ -181,6 +184,25 @@ describe("the adapter's traffic against Seam's newest OpenAPI", () => {
   });
 });
 
+describe('the checking proxy (for an adapter in another process)', () => {
+  it('checks what passes through it, and passes the replies on unchanged', async () => {
+    const check = new SeamSchemaCheck();
+    const proxy = await startValidatingProxy(server.url, check);
+    try {
+      const viaProxy = new SeamLockGateway(
+        { apiKey: API_KEY, endpoint: proxy.url, defaultSiteSlotLimit: 10 },
+        { clock: new VirtualClock(Date.UTC(2026, 2, 1), { autoAdvance: true }), logger: silentLogger },
+      );
+      const direct = await gatewayOver((input, init) => fetch(input, init)).listLocks();
+      expect(await viaProxy.listLocks()).toEqual(direct);
+    } finally {
+      await proxy.close();
+    }
+    await check.assertClean();
+    expect(check.validated.get('POST /devices/list')).toEqual({ requests: 1, replies: 1 });
+  });
+});
+
 describe('the deliberate deviations', () => {
   const device = (over: Body) => ({ devices: [{ device_type: 'unknown', properties: {}, ...over }] });
   const unknownType = SEAM_SCHEMA_DEVIATIONS.find((d) => d.id === 'unknown-device-type')!;
@@ -222,5 +244,22 @@ describe('OpenAPI 3.0 → JSON Schema', () => {
       type: 'number',
       maximum: 1,
     });
+  });
+});
+
+describe('coverage: every spec that talks HTTP checks it', () => {
+  const src = resolve(import.meta.dirname, '..');
+  const specs = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? specs(join(dir, e.name)) : e.name.endsWith('.spec.ts') ? [join(dir, e.name)] : [],
+    );
+  const TALKS = /\bnock\(|startSimServer\(|httpFixture\(|useAcsNock\(|runExample\(/;
+  const CHECKS = /useSeamSchemaCheck\(|nockSchemas|new SeamSchemaCheck\(|httpFixture\(|useAcsNock\(/;
+
+  it('nock, the simulator server and the fault fixture only with the schema check', () => {
+    const files = specs(src).map((f) => [relative(src, f), readFileSync(f, 'utf8')] as const);
+    expect(files.filter(([, text]) => TALKS.test(text)).length).toBeGreaterThan(8);
+    const unchecked = files.filter(([, text]) => TALKS.test(text) && !CHECKS.test(text)).map(([f]) => f);
+    expect(unchecked).toEqual([]);
   });
 });
