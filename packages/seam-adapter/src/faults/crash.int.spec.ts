@@ -28,6 +28,8 @@ import { pgliteGrantStore } from '@keyslot/postgres-store';
 import { createTestDatabase } from '@keyslot/postgres-store/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { useSeamSchemaCheck } from '../testing/validating-fetch.test-helpers.js';
+import { startValidatingProxy } from '../testing/validating-proxy.test-helpers.js';
 import { bundleCrashApp } from './app-bundle.test-helpers.js';
 import { CRASH_APP_ENV, type CrashAppConfig } from './crash-app-config.test-helpers.js';
 import {
@@ -50,6 +52,8 @@ declare module 'vitest' {
 type SimFixture = Awaited<ReturnType<typeof httpFixture>>;
 type AcsSimFixture = Awaited<ReturnType<typeof httpAcsFixture>>;
 const postgresUrl = (): string | null => inject('keyslotPostgresUrl');
+/** The apps run in other processes: they reach the simulator through a checking proxy, so every request and reply they exchange is validated against Seam's newest OpenAPI (after each test). */
+const schemas = useSeamSchemaCheck();
 const postgresSkipReason = (): string => inject('keyslotPostgresSkipReason');
 
 /** Lets the requests a killed app had already sent land before the next one starts. */
@@ -97,13 +101,14 @@ async function scenarioDatabase(
 
 const appConfig = (
   fx: SimFixture | AcsSimFixture,
+  endpoint: string,
   slotLimit: number,
   policy: CrashAppConfig['policy'],
   store: CrashAppConfig['store'],
 ) => ({
   ...process.env,
   [CRASH_APP_ENV]: JSON.stringify({
-    endpoint: fx.server.url,
+    endpoint,
     apiKey: API_KEY,
     siteId: fx.siteId,
     slotLimit,
@@ -174,9 +179,10 @@ async function checkCrashes(run: Run, numRuns: number): Promise<void> {
           ? await httpAcsFixture(seed, setup.slotLimit)
           : await httpFixture(seed, setup.slotLimit);
         const db = await scenarioDatabase(kind);
+        const proxy = await startValidatingProxy(fx.server.url, schemas);
         const app = childProcessApp({
           script: bundle.script,
-          env: appConfig(fx, setup.slotLimit, setup.policy, db.store),
+          env: appConfig(fx, proxy.url, setup.slotLimit, setup.policy, db.store),
           afterDeath: () => settle(fx),
         });
         try {
@@ -186,6 +192,7 @@ async function checkCrashes(run: Run, numRuns: number): Promise<void> {
         } finally {
           into.starts += app.stats.starts;
           await app.stop();
+          await proxy.close();
           await fx.close();
           await db.drop();
         }
@@ -227,8 +234,9 @@ describe.skipIf(postgresUrl() === null)('two app processes sharing one PostgreSQ
     for (let round = 0; round < rounds; round++) {
       const fx = await httpFixture(1000 + round, 1);
       const db = await scenarioDatabase('postgres');
+      const proxy = await startValidatingProxy(fx.server.url, schemas);
       const apps = [0, 1].map(() =>
-        childProcessApp({ script: bundle.script, env: appConfig(fx, 1, policy.value, db.store) }),
+        childProcessApp({ script: bundle.script, env: appConfig(fx, proxy.url, 1, policy.value, db.store) }),
       );
       try {
         await Promise.all(apps.map((a) => a.start()));
@@ -269,6 +277,7 @@ describe.skipIf(postgresUrl() === null)('two app processes sharing one PostgreSQ
         expect(view.codes.filter((c) => c.status !== 'removing').length).toBe(1);
       } finally {
         for (const a of apps) await a.stop();
+        await proxy.close();
         await fx.close();
         await db.drop();
       }
