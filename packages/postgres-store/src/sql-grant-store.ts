@@ -9,7 +9,8 @@
  * Scale: `listBySite` keeps each site's grants in memory, tagged with the site revision they
  * reflect, and asks the database only for the grants saved since (one index range, in the same
  * statement that reads the revision). `GrantAccess` on a site with 10^5 stored grants reads one or
- * two rows per call, not 10^5.
+ * two rows per call, not 10^5, and plans with `listHoldingBySite`: only the grants that still count
+ * toward the site's slots, kept apart as they arrive, so the site's finished history costs nothing.
  */
 import type {
   Grant,
@@ -21,7 +22,7 @@ import type {
   SiteId,
   VersionConflict,
 } from '@keyslot/core';
-import { err, ok } from '@keyslot/core';
+import { err, holdsPlannedSlots, ok } from '@keyslot/core';
 import { GrantStoreError } from './errors.js';
 import { migrate } from './migrations.js';
 import type { SqlClient, SqlQueryable } from './sql-client.js';
@@ -60,7 +61,10 @@ function toGrant(r: GrantRow): Grant {
 interface SiteSnapshot {
   revision: number;
   readonly byKey: Map<GrantKey, Grant>;
+  /** The grants of `byKey` that still count toward the site's slots (`holdsPlannedSlots`). */
+  readonly holding: Map<GrantKey, Grant>;
   list: readonly Grant[] | null;
+  holdingList: readonly Grant[] | null;
 }
 
 type SaveResult = Result<Grant, VersionConflict | SiteChanged>;
@@ -144,36 +148,56 @@ export class SqlGrantStore implements GrantStore {
 
   async listBySite(siteId: SiteId): Promise<readonly Grant[]> {
     return this.run(`reading the grants of site "${siteId}"`, async (c) => {
-      let snap = this.sites.get(siteId);
-      // One statement, one snapshot: the site's revision and every grant saved after `since`.
-      const read = (since: number) =>
-        c.query<GrantRow & { revision: string | number; moved_out_revision: string | number }>(
-          `SELECT s.revision, s.moved_out_revision, ${GRANT_COLUMNS}
-             FROM keyslot_site s
-             LEFT JOIN keyslot_grant g ON g.site_id = s.site_id AND g.site_revision > $2
-            WHERE s.site_id = $1`,
-          [siteId, since],
-        );
-      let r = await read(snap?.revision ?? 0);
-      const head = r.rows[0];
-      if (!head) return [];
-      if (snap && Number(head.moved_out_revision) > snap.revision) {
-        snap = undefined; // a grant left the site since: read them all again
-        r = await read(0);
-      }
-      if (!snap) {
-        snap = { revision: 0, byKey: new Map(), list: null };
-        this.sites.set(siteId, snap);
-      }
-      for (const row of r.rows) {
-        if (row.grant_key === null) continue; // the site row alone: nothing new
-        snap.byKey.set(row.grant_key, toGrant(row));
-        snap.list = null;
-      }
-      snap.revision = Math.max(snap.revision, Number(r.rows[0]!.revision));
+      const snap = await this.refresh(c, siteId);
+      if (!snap) return [];
       snap.list ??= [...snap.byKey.values()];
       return snap.list;
     });
+  }
+
+  async listHoldingBySite(siteId: SiteId): Promise<readonly Grant[]> {
+    return this.run(`reading the grants of site "${siteId}"`, async (c) => {
+      const snap = await this.refresh(c, siteId);
+      if (!snap) return [];
+      snap.holdingList ??= [...snap.holding.values()];
+      return snap.holdingList;
+    });
+  }
+
+  /** Brings this process's snapshot of the site up to the database's revision (null: no grant ever). */
+  private async refresh(c: SqlClient, siteId: SiteId): Promise<SiteSnapshot | null> {
+    let snap = this.sites.get(siteId);
+    // One statement, one snapshot: the site's revision and every grant saved after `since`.
+    const read = (since: number) =>
+      c.query<GrantRow & { revision: string | number; moved_out_revision: string | number }>(
+        `SELECT s.revision, s.moved_out_revision, ${GRANT_COLUMNS}
+           FROM keyslot_site s
+           LEFT JOIN keyslot_grant g ON g.site_id = s.site_id AND g.site_revision > $2
+          WHERE s.site_id = $1`,
+        [siteId, since],
+      );
+    let r = await read(snap?.revision ?? 0);
+    const head = r.rows[0];
+    if (!head) return null;
+    if (snap && Number(head.moved_out_revision) > snap.revision) {
+      snap = undefined; // a grant left the site since: read them all again
+      r = await read(0);
+    }
+    if (!snap) {
+      snap = { revision: 0, byKey: new Map(), holding: new Map(), list: null, holdingList: null };
+      this.sites.set(siteId, snap);
+    }
+    for (const row of r.rows) {
+      if (row.grant_key === null) continue; // the site row alone: nothing new
+      const grant = toGrant(row);
+      snap.byKey.set(grant.key, grant);
+      snap.list = null;
+      if (holdsPlannedSlots(grant)) snap.holding.set(grant.key, grant);
+      else if (!snap.holding.delete(grant.key)) continue;
+      snap.holdingList = null;
+    }
+    snap.revision = Math.max(snap.revision, Number(r.rows[0]!.revision));
+    return snap;
   }
 
   async listSites(): Promise<readonly SiteId[]> {

@@ -1,6 +1,11 @@
 /** A grant store that fails on cue, for the store-failure tests of the use cases. */
 import type { InMemoryGrantStore } from '../infrastructure/in-memory-grant-store.js';
-import { type GrantStore, type StoreFailure, StoreFailureError } from '../ports/grant-store.js';
+import {
+  type GrantStore,
+  holdingGrants,
+  type StoreFailure,
+  StoreFailureError,
+} from '../ports/grant-store.js';
 import type { StoreOperation } from './store-failures.js';
 
 /** Text a store's error might carry that must never be shown. */
@@ -96,6 +101,8 @@ export class FailingStore implements GrantStore {
 
   get: GrantStore['get'] = (key) => this.call('get', () => this.inner.get(key));
   listBySite: GrantStore['listBySite'] = (s) => this.call('listBySite', () => this.inner.listBySite(s));
+  listHoldingBySite: NonNullable<GrantStore['listHoldingBySite']> = (s) =>
+    this.call('listHoldingBySite', () => holdingGrants(this.inner, s));
   listSites: GrantStore['listSites'] = () => this.call('listSites', () => this.inner.listSites());
   siteRevision: GrantStore['siteRevision'] = (s) =>
     this.call('siteRevision', () => this.inner.siteRevision(s));

@@ -5,6 +5,7 @@ import { err, ok, type Result } from '../domain/result.js';
 import type { Site, SiteId } from '../domain/site.js';
 import { planForGrants, type SlotPlan } from '../domain/slot-plan.js';
 import type { Instant } from '../domain/time.js';
+import { holdingGrants } from '../ports/grant-store.js';
 import type { AccessPath } from './access-path.js';
 import type { CoreDeps } from './deps.js';
 import { type ProviderFailed, providerFailed, type SiteNotFound, siteNotFound } from './errors.js';
@@ -128,7 +129,7 @@ async function loadSiteState(
   // The provider's limit is the fresher one (the plan may have changed since the site was listed).
   const site: Site =
     usage.value.limit === found.slotLimit ? found : { ...found, slotLimit: usage.value.limit };
-  const grants = await store.listBySite(req.siteId);
+  const grants = await holdingGrants(store, req.siteId);
   const now = deps.clock.now();
   const plan = planForGrants(site, grants, now);
   const unmanagedHeld = Math.max(0, usage.value.used - plan.heldAt(now));

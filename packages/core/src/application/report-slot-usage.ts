@@ -3,6 +3,7 @@ import { err, type InvalidInput, invalidInput, ok, type Result } from '../domain
 import type { Site, SiteId } from '../domain/site.js';
 import { planForGrants } from '../domain/slot-plan.js';
 import { type SlotUsage, slotUsage } from '../domain/slot-usage.js';
+import { holdingGrants } from '../ports/grant-store.js';
 import type { GatewayFailure } from '../ports/lock-gateway.js';
 import { type AccessPath, accessPathFor } from './access-path.js';
 import { type AnyCoreDeps, requirePolicy } from './deps.js';
@@ -117,7 +118,7 @@ export class ReportSlotUsage {
       const now = clock.now();
       const { used, limit } = usage.value;
       const reserved = reservedFor(policy, site.id);
-      const plan = planForGrants({ ...site, slotLimit: limit }, await store.listBySite(site.id), now);
+      const plan = planForGrants({ ...site, slotLimit: limit }, await holdingGrants(store, site.id), now);
       const plannedNow = plan.heldAt(now);
       const plannedPeak = plan.peak(now, Number.POSITIVE_INFINITY);
       const unmanaged = Math.max(0, used - plannedNow);

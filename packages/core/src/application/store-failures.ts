@@ -1,6 +1,11 @@
 import type { GrantKey } from '../domain/grant.js';
 import type { SiteId } from '../domain/site.js';
-import type { GrantStore, StoreFailure, StoreFailureCode } from '../ports/grant-store.js';
+import {
+  type GrantStore,
+  holdingGrants,
+  type StoreFailure,
+  type StoreFailureCode,
+} from '../ports/grant-store.js';
 
 /**
  * When the grant store itself fails (`StoreFailure`, thrown by a `GrantStore` method), a use case
@@ -22,7 +27,13 @@ export interface StoreFailed {
   readonly siteId?: SiteId;
 }
 
-export type StoreOperation = 'get' | 'listBySite' | 'listSites' | 'siteRevision' | 'save';
+export type StoreOperation =
+  | 'get'
+  | 'listBySite'
+  | 'listHoldingBySite'
+  | 'listSites'
+  | 'siteRevision'
+  | 'save';
 
 const CODES: ReadonlySet<StoreFailureCode> = new Set<StoreFailureCode>([
   'store_unavailable',
@@ -83,6 +94,7 @@ export function guardStore(store: GrantStore): GrantStore {
   return {
     get: (key) => call('get', () => store.get(key)),
     listBySite: (siteId) => call('listBySite', () => store.listBySite(siteId)),
+    listHoldingBySite: (siteId) => call('listHoldingBySite', () => holdingGrants(store, siteId)),
     listSites: () => call('listSites', () => store.listSites()),
     siteRevision: (siteId) => call('siteRevision', () => store.siteRevision(siteId)),
     save: (grant, expectedVersion, condition) =>

@@ -1,4 +1,4 @@
-import type { Grant, GrantKey } from '../domain/grant.js';
+import { type Grant, type GrantKey, holdsPlannedSlots } from '../domain/grant.js';
 import { err, ok, type Result } from '../domain/result.js';
 import type { SiteId } from '../domain/site.js';
 import type { GrantStore, SaveCondition, SiteChanged, VersionConflict } from '../ports/grant-store.js';
@@ -18,6 +18,10 @@ export class InMemoryGrantStore implements GrantStore {
 
   async listBySite(siteId: SiteId): Promise<readonly Grant[]> {
     return [...this.grants.values()].filter((g) => g.siteId === siteId);
+  }
+
+  async listHoldingBySite(siteId: SiteId): Promise<readonly Grant[]> {
+    return [...this.grants.values()].filter((g) => g.siteId === siteId && holdsPlannedSlots(g));
   }
 
   async listSites(): Promise<readonly SiteId[]> {

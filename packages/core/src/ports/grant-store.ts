@@ -1,4 +1,4 @@
-import type { Grant, GrantKey } from '../domain/grant.js';
+import { type Grant, type GrantKey, holdsPlannedSlots } from '../domain/grant.js';
 import type { Result } from '../domain/result.js';
 import type { SiteId } from '../domain/site.js';
 
@@ -84,6 +84,13 @@ export class StoreFailureError extends Error {
 export interface GrantStore {
   get(key: GrantKey): Promise<Grant | null>;
   listBySite(siteId: SiteId): Promise<readonly Grant[]>;
+  /**
+   * Optional: the site's grants that still count toward its slots — not revoked, or revoked and
+   * not yet cleaned up (`holdsPlannedSlots`) — i.e. `listBySite` without the finished history.
+   * `GrantAccess` and `ReportSlotUsage` plan with these, so a site with 10^5 grants in its past
+   * costs what its live ones cost. Without it keyslot filters `listBySite` (see `holdingGrants`).
+   */
+  listHoldingBySite?(siteId: SiteId): Promise<readonly Grant[]>;
   listSites(): Promise<readonly SiteId[]>;
   /** The site's revision: 0 before any grant of it was saved; +1 on every successful save of one. */
   siteRevision(siteId: SiteId): Promise<number>;
@@ -92,6 +99,12 @@ export interface GrantStore {
     expectedVersion: number,
     condition?: SaveCondition,
   ): Promise<Result<Grant, VersionConflict | SiteChanged>>;
+}
+
+/** The site's grants that still count toward its slots: `store.listHoldingBySite`, or `listBySite` filtered. */
+export async function holdingGrants(store: GrantStore, siteId: SiteId): Promise<readonly Grant[]> {
+  if (store.listHoldingBySite) return store.listHoldingBySite(siteId);
+  return (await store.listBySite(siteId)).filter(holdsPlannedSlots);
 }
 
 export const GRANT_STORE = Symbol.for('keyslot.GrantStore');

@@ -10,10 +10,12 @@
  * gives two store objects (each with its own caches) over the same database.
  *
  * `cleanedUpAt` absent and `null` mean the same (not confirmed); the suite compares them as equal.
+ * The optional `listHoldingBySite` is checked through `holdingGrants` (its fallback when a store
+ * lacks it): the site's grants that still count toward its slots, and nothing else.
  */
 import fc from 'fast-check';
-import type { Grant } from '../domain/grant.js';
-import type { GrantStore } from '../ports/grant-store.js';
+import { type Grant, holdsPlannedSlots } from '../domain/grant.js';
+import { type GrantStore, holdingGrants } from '../ports/grant-store.js';
 import type { ContractTestApi } from './gateway-contract.js';
 
 export interface GrantStoreHandles {
@@ -197,6 +199,24 @@ export function describeGrantStoreContract(
     );
 
     it(
+      'lists apart the grants that still count toward the slots: live, or revoked and not cleaned up',
+      async () => {
+        const live = must(await a.save(grant('live'), 0), 'live');
+        const v1 = must(await a.save(grant('revoked'), 0), 'revoked');
+        const revoked = must(await a.save({ ...v1, revokedAt: v1.createdAt + 1 }, 1), 'revoke');
+        const v2 = must(await a.save(grant('done'), 0), 'done');
+        expect(normAll(await holdingGrants(b, 'site-1'))).toEqual(normAll([live, revoked, v2]));
+        const v3 = must(await a.save({ ...v2, revokedAt: v2.createdAt + 1 }, 1), 'revoke done');
+        must(await a.save({ ...v3, cleanedUpAt: v2.createdAt + 2 }, 2), 'clean up done');
+        // b read the site before: what a saved since reaches it, and the finished grant leaves the list.
+        expect(normAll(await holdingGrants(b, 'site-1'))).toEqual(normAll([live, revoked]));
+        expect(normAll(await b.listBySite('site-1')).map((g) => g?.key)).toEqual(['done', 'live', 'revoked']);
+        expect(await holdingGrants(b, 'site-2')).toEqual([]);
+      },
+      timeout,
+    );
+
+    it(
       'keeps sites apart: each has its own revision and grants; listSites names every site with grants',
       async () => {
         for (const [key, site] of [
@@ -226,6 +246,7 @@ export function describeGrantStoreContract(
         expect(await b.siteRevision('site-b')).toBe(1);
         expect(normAll(await b.listBySite('site-a')).map((g) => g?.key)).toEqual(['other']);
         expect(normAll(await b.listBySite('site-b')).map((g) => g?.key)).toEqual(['g1']);
+        expect(normAll(await holdingGrants(b, 'site-a')).map((g) => g?.key)).toEqual(['other']);
       },
       timeout,
     );
@@ -364,7 +385,7 @@ class SaveCmd implements Cmd {
 class ReadCmd implements Cmd {
   constructor(
     readonly handle: 'a' | 'b',
-    readonly what: 'get' | 'listBySite' | 'listSites' | 'siteRevision',
+    readonly what: 'get' | 'listBySite' | 'listHoldingBySite' | 'listSites' | 'siteRevision',
     readonly arg: string,
   ) {}
   check(): boolean {
@@ -378,6 +399,12 @@ class ReadCmd implements Cmd {
     } else if (this.what === 'listBySite') {
       const got = normAll(await s.listBySite(this.arg));
       const want = normAll([...m.grants.values()].filter((g) => g.siteId === this.arg));
+      check(same(got, want), `${this}: ${JSON.stringify(got)} ≠ ${JSON.stringify(want)}`);
+    } else if (this.what === 'listHoldingBySite') {
+      const got = normAll(await holdingGrants(s, this.arg));
+      const want = normAll(
+        [...m.grants.values()].filter((g) => g.siteId === this.arg && holdsPlannedSlots(g)),
+      );
       check(same(got, want), `${this}: ${JSON.stringify(got)} ≠ ${JSON.stringify(want)}`);
     } else if (this.what === 'listSites') {
       const got = [...(await s.listSites())].sort();
@@ -424,6 +451,7 @@ function commandArbs(): fc.Arbitrary<Cmd>[] {
       .map(([h, k, s, c, v, rv]) => new SaveCmd(h, k, s, c, v, rv)),
     fc.tuple(handle, key).map(([h, k]) => new ReadCmd(h, 'get', k)),
     fc.tuple(handle, site).map(([h, s]) => new ReadCmd(h, 'listBySite', s)),
+    fc.tuple(handle, site).map(([h, s]) => new ReadCmd(h, 'listHoldingBySite', s)),
     handle.map((h) => new ReadCmd(h, 'listSites', '')),
     fc.tuple(handle, site).map(([h, s]) => new ReadCmd(h, 'siteRevision', s)),
   ];
