@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 
 /**
  * The simulator's rooms (docs/salto-sim-rooms.md), checked on the shipped sources (tests may
- * cross rooms): the world speaks Salto's domain and knows nothing of the server, and one module,
- * the slot ledger, writes slot counts.
+ * cross rooms): the world speaks Salto's domain and knows nothing of the server, Seam's words for
+ * its facts live in seam/, and one module, the slot ledger, writes slot counts.
  */
 const src = import.meta.dirname;
 
@@ -53,6 +53,17 @@ describe('salto-sim rooms', () => {
           .filter((spec) => /(^|\/)server(\/|$)/.test(spec) || spec.startsWith('node:http'))
           .map((spec) => `${rel(f)} → ${spec}`),
       );
+    expect(offending).toEqual([]);
+  });
+
+  it("seam/ (Seam's codes and texts for the world's facts) imports nothing from server/ or gateway/, so the world reaches neither through it", () => {
+    const seam = files.filter((f) => rel(f).startsWith('seam/'));
+    expect(seam.map(rel)).toContain('seam/issues.ts');
+    const offending = seam.flatMap((f) =>
+      importSpecifiers(text(f))
+        .filter((spec) => /(^|\/)(server|gateway)(\/|$)/.test(spec) || spec.startsWith('node:'))
+        .map((spec) => `${rel(f)} → ${spec}`),
+    );
     expect(offending).toEqual([]);
   });
 

@@ -10,6 +10,7 @@ import type {
   UnlockAttempt,
 } from '@keyslot/core';
 import { NOT_SUBSCRIBED_PROVIDER_CODES } from '@keyslot/core/domain';
+import { deviceIssueCode } from '../seam/issues.js';
 import type {
   AccessCodeRecord,
   ActionAttemptRecord,
@@ -117,7 +118,7 @@ export function toAccessCode(c: AccessCodeRecord, device: DeviceView | null): Ac
   if (device && !device.online && (waitingForLock || c.status === 'removing')) {
     issues.push({
       code: 'hub_offline',
-      providerCode: 'hub_disconnected',
+      providerCode: deviceIssueCode('hub_offline'),
       message: `The IQ hub of lock ${device.name} is offline; the change reaches the lock when it reconnects.`,
     });
   }

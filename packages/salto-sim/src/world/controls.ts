@@ -1,4 +1,5 @@
 import { err, type HubLink, ok } from '@keyslot/core/domain';
+import { deviceIssueCode } from '../seam/issues.js';
 import { hubNotFound, invalid } from './failures.js';
 import type { SlotLedger } from './ledger.js';
 import type { Lifecycle } from './lifecycle.js';
@@ -39,7 +40,10 @@ export class Controls {
     lock.hubLinkSince = t;
     const acc = lock.connectedAccountId;
     if (link === 'offline') {
-      this.rt.emit('device.disconnected', acc, { deviceId, data: { error_code: 'hub_disconnected' } });
+      this.rt.emit('device.disconnected', acc, {
+        deviceId,
+        data: { error_code: deviceIssueCode('hub_offline') },
+      });
     } else {
       if (before === 'offline') this.rt.emit('device.connected', acc, { deviceId });
       if (link === 'weak') this.rt.emit('device.connection_became_flaky', acc, { deviceId });

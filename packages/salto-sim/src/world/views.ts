@@ -1,4 +1,5 @@
-import { accountIssues, deviceIssues } from './issues.js';
+import { accountIssues, deviceIssues } from '../seam/issues.js';
+import { lockConditions, siteConditions } from './conditions.js';
 import type { AttemptState, CodeState, LockState, Mutable, SiteState } from './state.js';
 import type {
   AccessCodeRecord,
@@ -13,8 +14,9 @@ import type {
 
 /**
  * The world's views: fresh plain records built from its state for every read (a view never
- * shares state with the world). Device and account issues are derived here, from the lock's
- * link and modes and its site's slot flags, at the time they are read.
+ * shares state with the world). Device and account issues are derived here, at the time they are
+ * read: the lock's and its site's conditions (`conditions.ts`), named and worded as Seam does
+ * (`seam/issues.ts`), since the world's public records are Seam-shaped.
  */
 
 /** Battery level below which a lock reports `device.low_battery`. */
@@ -52,13 +54,19 @@ export function accountView(
     subscribedSiteUserCount: s.used,
     siteUserSubscriptionLimit: s.slotLimit,
   });
-  const { errors, warnings } = accountIssues(sites, count);
+  const { errors, warnings } = accountIssues(
+    sites.map((s) => ({ siteName: s.siteName, conditions: siteConditions(s), count: count(s) })),
+  );
   return { ...a, errors, warnings };
 }
 
 export function deviceView(sites: ReadonlyMap<string, SiteState>, l: LockState): DeviceView {
   const site = sites.get(l.siteId)!;
-  const { errors, warnings } = deviceIssues(site, l);
+  const { errors, warnings } = deviceIssues(
+    { lockName: l.name, siteName: site.siteName, slotLimit: site.slotLimit },
+    lockConditions(l),
+    siteConditions(site),
+  );
   return {
     deviceId: l.deviceId,
     siteId: l.siteId,

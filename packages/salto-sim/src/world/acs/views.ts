@@ -1,5 +1,6 @@
+import { acsEntranceWarnings, acsSystemIssues, acsUserIssues } from '../../seam/issues.js';
+import { lockConditions, siteConditions } from '../conditions.js';
 import type { LockState, SiteState, WorldState } from '../state.js';
-import type { SimIssue } from '../types.js';
 import { acsEntranceIdOf, acsSystemIdOf } from './ids.js';
 import type {
   AccessGrantState,
@@ -21,23 +22,16 @@ import type {
   UserIdentityRecord,
 } from './types.js';
 
-/** The ACS side's views: fresh plain records for every read, issues derived when read. */
+/**
+ * The ACS side's views: fresh plain records for every read, issues derived when read (the facts
+ * here, Seam's codes and texts for them in `seam/issues.ts`).
+ */
 
 export function acsSystemView(s: WorldState, site: SiteState): AcsSystemView {
-  const errors: SimIssue[] = [];
-  const warnings: SimIssue[] = [];
-  if (site.limitReachedSince !== null)
-    errors.push({
-      code: 'salto_ks_subscription_limit_exceeded',
-      message: `Site ${site.siteName} reached its Salto KS user limit (${site.used}/${site.slotLimit}): new users stay unsubscribed. Delete or suspend users (or access codes), or raise the limit.`,
-      createdAt: site.limitReachedSince,
-    });
-  if (site.almostReachedSince !== null)
-    warnings.push({
-      code: 'salto_ks_subscription_limit_almost_reached',
-      message: `Site ${site.siteName} is above 80 % of its Salto KS user limit (${site.used}/${site.slotLimit}).`,
-      createdAt: site.almostReachedSince,
-    });
+  const { errors, warnings } = acsSystemIssues(
+    { siteName: site.siteName, used: site.used, slotLimit: site.slotLimit },
+    siteConditions(site),
+  );
   let users = 0;
   for (const u of s.acs.users.values()) if (u.siteId === site.siteId) users++;
   let groups = 0;
@@ -59,13 +53,7 @@ export function acsSystemView(s: WorldState, site: SiteState): AcsSystemView {
 }
 
 export function acsEntranceView(lock: LockState): AcsEntranceView {
-  const warnings: SimIssue[] = [];
-  if (lock.privacyMode)
-    warnings.push({
-      code: 'salto_ks_privacy_mode',
-      message: `${lock.name} is in privacy mode: credentials will not open it.`,
-      createdAt: lock.privacyModeSince,
-    });
+  const warnings = acsEntranceWarnings(lock.name, lockConditions(lock));
   return {
     acsEntranceId: acsEntranceIdOf(lock.deviceId),
     acsSystemId: acsSystemIdOf(lock.siteId),
@@ -99,30 +87,13 @@ export function notSubscribedReason(u: AcsUserState, now: number): NotSubscribed
   return 'site_at_limit';
 }
 
-const NOT_SUBSCRIBED_TEXT: Record<NotSubscribedReason, string> = {
-  suspended: 'it is suspended; unsuspend it to subscribe it again',
-  schedule_not_started: 'its access schedule has not started; it is subscribed at starts_at',
-  schedule_ended: 'its access schedule has ended',
-  site_at_limit:
-    "the site reached its user-slot limit; free a slot (delete or suspend a user or code) or raise the limit, then unsuspend or update the user's schedule",
-};
-
 export function acsUserView(s: WorldState, u: AcsUserState): AcsUserRecord {
   const reason = notSubscribedReason(u, s.nowMs);
-  const errors: SimIssue[] = [];
-  const warnings: SimIssue[] = [];
-  if (reason !== null)
-    warnings.push({
-      code: 'salto_ks_user_not_subscribed',
-      message: `The Salto KS user ${u.fullName} is not subscribed (holds no user slot and cannot unlock): ${NOT_SUBSCRIBED_TEXT[reason]}.`,
-      createdAt: u.notSubscribedSince,
-    });
-  if (u.limitRefusedAt !== null)
-    errors.push({
-      code: 'salto_ks_subscription_limit_exceeded',
-      message: `Site ${s.sites.get(u.siteId)?.siteName ?? u.siteId} is at its Salto KS user limit, so this user could not be subscribed.`,
-      createdAt: u.limitRefusedAt,
-    });
+  const { errors, warnings } = acsUserIssues(
+    { fullName: u.fullName, siteName: s.sites.get(u.siteId)?.siteName ?? u.siteId },
+    reason === null ? null : { reason, since: u.notSubscribedSince },
+    u.limitRefusedAt,
+  );
   return {
     acsUserId: u.acsUserId,
     acsSystemId: u.acsSystemId,
