@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { NOT_SUBSCRIBED_PROVIDER_CODES } from '@keyslot/core/domain';
 import { describe, expect, it } from 'vitest';
 
 /**
@@ -65,6 +66,31 @@ describe('salto-sim rooms', () => {
         .map((spec) => `${rel(f)} → ${spec}`),
     );
     expect(offending).toEqual([]);
+  });
+
+  it('no file under world/ writes a Seam error or warning code: the world keeps Salto facts, seam/ words them', () => {
+    // Every code seam/issues.ts words a fact with, and core's names of the not-subscribed error.
+    const vocabulary = files.find((f) => rel(f) === 'seam/issues.ts')!;
+    const codes = new Set([
+      ...[...text(vocabulary).matchAll(/\b(?:code|type|CODE)\b[^'\n]*'([a-z_]+)'/g)].map((m) => m[1] ?? ''),
+      ...NOT_SUBSCRIBED_PROVIDER_CODES,
+    ]);
+    // The check sees the codes: the device, account, code and attempt ones are all found.
+    for (const c of [
+      'hub_disconnected',
+      'salto_ks_subscription_limit_exceeded',
+      'delay_in_setting_on_device',
+    ])
+      expect(codes).toContain(c);
+    expect(codes).toContain('uncategorized_error');
+    const written = files
+      .filter((f) => rel(f).startsWith('world/'))
+      .flatMap((f) =>
+        [...text(f).matchAll(/['"]([a-z_]+)['"]/g)]
+          .filter((m) => codes.has(m[1] ?? ''))
+          .map((m) => `${rel(f)}: '${m[1]}'`),
+      );
+    expect(written).toEqual([]);
   });
 
   it('only the slot ledger writes slot counts (site used, code holds-slot, the limit flags)', () => {

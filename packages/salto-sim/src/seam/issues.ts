@@ -1,5 +1,7 @@
 import type { Instant } from '@keyslot/core/domain';
 import type {
+  AttemptFailure,
+  CodeIssue,
   LockCondition,
   LockConditionKind,
   SiteCondition,
@@ -8,6 +10,7 @@ import type {
 import type {
   AccountIssue,
   DeviceIssue,
+  NotSubscribedErrorCode,
   NotSubscribedReason,
   SimIssue,
   SiteSlotCount,
@@ -15,11 +18,13 @@ import type {
 
 /**
  * Seam's vocabulary for the world's Salto facts: the error and warning codes Seam gives each
- * situation, and their texts. The world decides THAT a lock's hub is offline or a site is full
- * (`world/conditions.ts`); this module says how Seam reports it. It is used where the world's
- * records meet Seam: the world's public views (`world/views.ts`; `SaltoKsWorld`'s records are
- * Seam-shaped, so its results carry these codes and texts), and through them the server's JSON
- * and the in-process gateway. It imports nothing but the world's types.
+ * situation, and their texts. The world decides THAT a lock's hub is offline, a site is full or a
+ * code was refused a slot (`world/conditions.ts`); this module says how Seam reports it. It is
+ * used where the world's records meet Seam: the world's public views (`world/views.ts`,
+ * `world/acs/views.ts`; `SaltoKsWorld`'s records are Seam-shaped, so its results carry these codes
+ * and texts, and through them the server's JSON and the in-process gateway), and the snapshot
+ * boundary (`world/snapshot.ts`: kept facts are saved in these words and read back from them). It
+ * imports nothing but types (architecture test: nothing from `server/` or `gateway/`).
  */
 
 // ───────────── devices (derived at read time) ─────────────
@@ -233,4 +238,131 @@ export function acsUserIssues(
             },
           ],
   };
+}
+
+// ───────────── access codes (kept on the code) ─────────────
+
+/**
+ * The world's default name for the code error "not subscribed": the Salto guides' name (Seam's
+ * schemas have used two others; `WorldConfig.notSubscribedErrorCode` picks one of core's three).
+ */
+export const DEFAULT_NOT_SUBSCRIBED_CODE: NotSubscribedErrorCode = 'salto_site_user_not_subscribed';
+
+/** What a code's texts name: the not-subscribed code the world is configured with, and the code's site. */
+export interface CodeNames {
+  readonly notSubscribedCode: NotSubscribedErrorCode;
+  readonly siteId: string;
+  readonly pinLength: number;
+}
+
+/** A code's kept issue as Seam words it (an error or a warning: the array it is kept in says which). */
+export function codeIssue(i: CodeIssue, n: CodeNames): SimIssue {
+  const createdAt = i.since;
+  switch (i.kind) {
+    case 'not_subscribed':
+      return {
+        code: n.notSubscribedCode,
+        message:
+          'The Salto KS site user behind this code is not subscribed: the site reached its user-slot limit. Delete this code, free a slot, or raise the site limit, then create it again.',
+        createdAt,
+      };
+    case 'no_free_pin':
+      return {
+        code: 'failed_to_set_on_device',
+        message: `Salto could not generate a free ${n.pinLength}-digit PIN on site ${n.siteId}; delete unused codes.`,
+        createdAt,
+      };
+    case 'programming_delayed':
+      return {
+        code: 'delay_in_setting_on_device',
+        message:
+          i.cause === 'hub_offline'
+            ? `The lock's IQ hub is offline; the code is programmed once it reconnects.`
+            : `The lock's link to its IQ hub is weak; programming is being retried.`,
+        createdAt,
+      };
+    case 'removal_delayed':
+      return {
+        code: 'delay_in_removing_from_device',
+        message: `The lock's IQ hub is offline; the code is removed once it reconnects.`,
+        createdAt,
+      };
+    case 'as_written':
+      return { code: i.code, message: i.message, createdAt };
+  }
+}
+
+/**
+ * The fact behind a kept issue as a snapshot stores it: the one whose wording is exactly `x`, so
+ * restoring and saving again gives the same bytes; `as_written` when none is (or the code's site
+ * is unknown).
+ */
+export function codeIssueOf(x: SimIssue, n: CodeNames | undefined): CodeIssue {
+  const since = x.createdAt;
+  const facts: readonly CodeIssue[] = [
+    { kind: 'not_subscribed', since },
+    { kind: 'no_free_pin', since },
+    { kind: 'programming_delayed', cause: 'hub_offline', since },
+    { kind: 'programming_delayed', cause: 'weak_link', since },
+    { kind: 'removal_delayed', since },
+  ];
+  const found =
+    n &&
+    facts.find((f) => {
+      const w = codeIssue(f, n);
+      return w.code === x.code && w.message === x.message;
+    });
+  return found ?? { kind: 'as_written', code: x.code, message: x.message, since };
+}
+
+// ───────────── action attempts (kept on the attempt) ─────────────
+
+/** What an attempt's error texts name: its lock, and whether it unlocks or locks. */
+export interface AttemptNames {
+  readonly deviceId: string;
+  readonly lockName: string;
+  readonly actionType: 'UNLOCK_DOOR' | 'LOCK_DOOR';
+}
+
+/** An attempt's failure as Seam's action-attempt `error` (`type`, `message`). */
+export function attemptError(f: AttemptFailure, n: AttemptNames): { type: string; message: string } {
+  const lock = `Lock ${n.deviceId} (${n.lockName})`;
+  switch (f.kind) {
+    case 'hub_offline':
+      return {
+        type: 'hub_disconnected',
+        message: `${lock} could not be reached: its IQ hub is offline. Check the hub's power and network.`,
+      };
+    case 'privacy_mode':
+      return {
+        type: 'salto_ks_privacy_mode',
+        message: `${lock} is in privacy mode and refuses remote unlocks until it is turned off.`,
+      };
+    case 'weak_link':
+      return {
+        type: 'uncategorized_error',
+        message: `${lock} did not confirm the ${n.actionType === 'UNLOCK_DOOR' ? 'unlock' : 'lock'}: its link to the IQ hub is weak. Try again or check the hub's placement.`,
+      };
+    case 'as_written':
+      return { type: f.type, message: f.message };
+  }
+}
+
+/** The fact behind an attempt's error as a snapshot stores it (see {@link codeIssueOf}). */
+export function attemptFailureOf(
+  x: { readonly type: string; readonly message: string },
+  n: AttemptNames | undefined,
+): AttemptFailure {
+  const facts: readonly AttemptFailure[] = [
+    { kind: 'hub_offline' },
+    { kind: 'privacy_mode' },
+    { kind: 'weak_link' },
+  ];
+  const found =
+    n &&
+    facts.find((f) => {
+      const w = attemptError(f, n);
+      return w.type === x.type && w.message === x.message;
+    });
+  return found ?? { kind: 'as_written', type: x.type, message: x.message };
 }

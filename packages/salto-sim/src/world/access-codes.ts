@@ -143,14 +143,14 @@ export class AccessCodes {
       accessCodeId: code.accessCodeId,
     });
     this.lifecycle.start(code, site, lock);
-    return ok(codeView(code));
+    return ok(codeView(this.s, code));
   }
 
   private deleteNow(accessCodeId: string): SimResult<AccessCodeRecord> {
     const s = this.s;
     const code = s.codes.get(accessCodeId);
     if (!code) return err(accessCodeNotFound(accessCodeId));
-    if (code.status === 'removing') return ok(codeView(code));
+    if (code.status === 'removing') return ok(codeView(this.s, code));
     const limited = this.faults.rateLimit(code.deviceId, 'delete_access_code');
     if (limited) return err(limited);
     const lock = s.locks.get(code.deviceId)!;
@@ -161,7 +161,7 @@ export class AccessCodes {
       accessCodeId,
       data: { code: code.code },
     });
-    return ok(codeView(code));
+    return ok(codeView(this.s, code));
   }
 
   private updateNow(params: UpdateAccessCodeParams): SimResult<AccessCodeRecord> {
@@ -241,7 +241,7 @@ export class AccessCodes {
     const nameChanged = params.name !== undefined && (params.name ?? null) !== code.name;
     const limited = this.faults.rateLimit(code.deviceId, 'update_access_code');
     if (limited) return err(limited);
-    if (!windowChanged && !pinChanged && !nameChanged) return ok(codeView(code));
+    if (!windowChanged && !pinChanged && !nameChanged) return ok(codeView(this.s, code));
 
     // Everything is valid: apply.
     if (nameChanged) code.name = params.name ?? null;
@@ -259,6 +259,6 @@ export class AccessCodes {
       accessCodeId: id,
     });
     if (windowChanged || pinChanged) this.lifecycle.redefine(code, site, lock, windowChanged);
-    return ok(codeView(code));
+    return ok(codeView(this.s, code));
   }
 }

@@ -1,4 +1,5 @@
 import { NOT_SUBSCRIBED_PROVIDER_CODES } from '@keyslot/core/domain';
+import { DEFAULT_NOT_SUBSCRIBED_CODE } from '../seam/issues.js';
 import type { DelayRange, SimFailure, WorldConfig, WorldConfigInput } from './types.js';
 
 export const DEFAULT_WORLD_CONFIG: WorldConfig = {
@@ -21,7 +22,7 @@ export const DEFAULT_WORLD_CONFIG: WorldConfig = {
       lock_door: 15,
     },
   },
-  notSubscribedErrorCode: 'salto_site_user_not_subscribed',
+  notSubscribedErrorCode: DEFAULT_NOT_SUBSCRIBED_CODE,
   eventLogCapacity: 1_000,
   actionAttemptRetention: 1_000,
 };

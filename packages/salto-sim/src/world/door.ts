@@ -1,11 +1,11 @@
 import { err, ok } from '@keyslot/core/domain';
 import { chance } from '@keyslot/core/infrastructure';
+import type { AttemptFailure } from './conditions.js';
 import { invalid } from './failures.js';
 import type { Faults } from './faults.js';
-import { hubOfflineAttemptError, privacyModeAttemptError, weakLinkAttemptError } from './issues.js';
 import { isRefused } from './ledger.js';
 import type { Runtime } from './runtime.js';
-import type { AttemptError, AttemptState, CodeState, LockState, WorldState } from './state.js';
+import type { AttemptState, CodeState, LockState, WorldState } from './state.js';
 import { findLock } from './topology.js';
 import type { ActionAttemptRecord, KeypadDenialReason, KeypadEntryResult, SimResult } from './types.js';
 import { attemptView } from './views.js';
@@ -134,7 +134,7 @@ export class Door {
       'unlock_done',
       attempt.actionAttemptId,
     );
-    return ok(attemptView(attempt));
+    return ok(attemptView(this.s, attempt));
   }
 
   /** Transition `relock`: the door locks itself again. */
@@ -159,7 +159,7 @@ export class Door {
     // Privacy mode refuses opening the door, not locking it.
     let error = a.doomed ?? (unlock ? unlockBlocker(lock) : offlineBlocker(lock));
     if (!error && lock.hubLink === 'weak' && chance(s.rng, s.config.weakLink.failureProbability))
-      error = weakLinkAttemptError(lock, unlock);
+      error = { kind: 'weak_link' };
     const now = s.nowMs;
     a.completedAt = now;
     a.doomed = null;
@@ -211,10 +211,10 @@ export class Door {
 }
 
 /** Why a remote action on `lock` fails at once: its hub is offline. */
-const offlineBlocker = (lock: LockState): AttemptError | null =>
-  lock.hubLink === 'offline' ? hubOfflineAttemptError(lock) : null;
+const offlineBlocker = (lock: LockState): AttemptFailure | null =>
+  lock.hubLink === 'offline' ? { kind: 'hub_offline' } : null;
 
 /** Why a remote unlock fails at once: the hub is offline, or privacy mode refuses it. */
-function unlockBlocker(lock: LockState): AttemptError | null {
-  return offlineBlocker(lock) ?? (lock.privacyMode ? privacyModeAttemptError(lock) : null);
+function unlockBlocker(lock: LockState): AttemptFailure | null {
+  return offlineBlocker(lock) ?? (lock.privacyMode ? { kind: 'privacy_mode' } : null);
 }

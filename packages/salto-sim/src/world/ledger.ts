@@ -1,6 +1,5 @@
 import { ALMOST_REACHED_RATIO } from '@keyslot/core/domain';
 import type { AcsUserState } from './acs/state.js';
-import { notSubscribedIssue } from './issues.js';
 import type { CodeState, SiteState, WorldState } from './state.js';
 
 /**
@@ -42,7 +41,7 @@ export class SlotLedger {
       this.refresh(site);
       return true;
     }
-    code.errors.push(notSubscribedIssue(this.s.config.notSubscribedErrorCode, this.s.nowMs));
+    code.errors.push({ kind: 'not_subscribed', since: this.s.nowMs });
     return false;
   }
 
@@ -122,7 +121,7 @@ export class SlotLedger {
         const c = holders[i]!;
         c.holdsSlot = false;
         site.used--;
-        c.errors.push(notSubscribedIssue(this.s.config.notSubscribedErrorCode, t));
+        c.errors.push({ kind: 'not_subscribed', since: t });
         if (c.status === 'setting') c.status = 'unset';
       }
     }

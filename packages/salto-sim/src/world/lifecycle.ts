@@ -1,19 +1,12 @@
 import { chance, randomDigits } from '@keyslot/core/infrastructure';
 import type { QueuedTransition } from './heap.js';
-import {
-  DELAY_IN_REMOVING,
-  DELAY_IN_SETTING,
-  delayInRemovingIssue,
-  delayInSettingIssue,
-  noFreePinIssue,
-} from './issues.js';
 import { isRefused, type SlotLedger } from './ledger.js';
 import type { Runtime } from './runtime.js';
 import type { CodeState, LockState, SiteState, WorldState } from './state.js';
 
-/** Drops the `delay_in_setting_on_device` warning (a new array, as before; none to drop is the common case). */
+/** Drops the programming-delayed warning (a new array, as before; none to drop is the common case). */
 function dropDelayWarning(code: CodeState): void {
-  if (code.warnings.length > 0) code.warnings = code.warnings.filter((w) => w.code !== DELAY_IN_SETTING);
+  if (code.warnings.length > 0) code.warnings = code.warnings.filter((w) => w.kind !== 'programming_delayed');
 }
 
 /**
@@ -166,7 +159,7 @@ export class Lifecycle {
     let pin = randomDigits(rng, site.pinLength);
     for (let i = 0; taken.has(pin) && i < 10_000; i++) pin = randomDigits(rng, site.pinLength);
     if (taken.has(pin)) {
-      code.errors.push(noFreePinIssue(site, this.s.nowMs));
+      code.errors.push({ kind: 'no_free_pin', since: this.s.nowMs });
       return;
     }
     code.code = pin;
@@ -180,11 +173,11 @@ export class Lifecycle {
     if (code.status === 'removing' || !code.holdsSlot || code.onDevice) return;
     if (lock.hubLink === 'offline') {
       lock.parked.push({ kind: 'program', codeId: code.accessCodeId });
-      this.delayWarning(code, lock, 'offline');
+      this.delayWarning(code, lock, 'hub_offline');
       return;
     }
     if (lock.hubLink === 'weak' && chance(s.rng, s.config.weakLink.failureProbability)) {
-      this.delayWarning(code, lock, 'weak');
+      this.delayWarning(code, lock, 'weak_link');
       this.rt.schedule(
         t + Math.max(1, this.rt.draw(s.config.timings.programmingMs, this.rt.hubFactor(lock))),
         'program',
@@ -208,9 +201,9 @@ export class Lifecycle {
     }
   }
 
-  private delayWarning(code: CodeState, lock: LockState, why: 'offline' | 'weak'): void {
-    if (code.warnings.some((w) => w.code === DELAY_IN_SETTING)) return;
-    code.warnings.push(delayInSettingIssue(why, this.s.nowMs));
+  private delayWarning(code: CodeState, lock: LockState, cause: 'hub_offline' | 'weak_link'): void {
+    if (code.warnings.some((w) => w.kind === 'programming_delayed')) return;
+    code.warnings.push({ kind: 'programming_delayed', cause, since: this.s.nowMs });
     this.rt.emit('access_code.delay_in_setting_on_device', lock.connectedAccountId, {
       deviceId: lock.deviceId,
       accessCodeId: code.accessCodeId,
@@ -225,8 +218,8 @@ export class Lifecycle {
     if (code.onDevice) {
       if (lock.hubLink === 'offline') {
         lock.parked.push({ kind: 'remove', codeId: code.accessCodeId });
-        if (!code.warnings.some((w) => w.code === DELAY_IN_REMOVING)) {
-          code.warnings.push(delayInRemovingIssue(t));
+        if (!code.warnings.some((w) => w.kind === 'removal_delayed')) {
+          code.warnings.push({ kind: 'removal_delayed', since: t });
           this.rt.emit('access_code.delay_in_removing_from_device', lock.connectedAccountId, {
             deviceId: lock.deviceId,
             accessCodeId: code.accessCodeId,

@@ -60,7 +60,7 @@ export class Queries {
     for (const c of this.s.codes.values()) {
       if (filter.siteId !== undefined && c.siteId !== filter.siteId) continue;
       if (filter.deviceId !== undefined && c.deviceId !== filter.deviceId) continue;
-      out.push(codeView(c));
+      out.push(codeView(this.s, c));
     }
     return out;
   }
@@ -69,7 +69,7 @@ export class Queries {
   inspectActionAttempt(actionAttemptId: string): ActionAttemptRecord | null {
     this.rt.catchUp();
     const a = this.s.attempts.get(actionAttemptId);
-    return a ? attemptView(a) : null;
+    return a ? attemptView(this.s, a) : null;
   }
 
   /** Every connected account, site and device, and the kept action attempts (creation order). No faults. */
@@ -85,7 +85,7 @@ export class Queries {
       accounts: [...s.accounts.values()].map((a) => accountView(s.sites, a)),
       sites: [...s.sites.values()].map((site) => siteView(site)),
       devices: [...s.locks.values()].map((l) => deviceView(s.sites, l)),
-      attempts: [...s.attempts.values()].map(attemptView),
+      attempts: [...s.attempts.values()].map((a) => attemptView(s, a)),
     };
   }
 
@@ -172,7 +172,7 @@ export class Queries {
       for (const c of this.s.codes.values()) {
         if (params.deviceId !== undefined && c.deviceId !== params.deviceId) continue;
         if (ids && !ids.has(c.accessCodeId)) continue;
-        out.push(codeView(c));
+        out.push(codeView(this.s, c));
       }
       return ok(out);
     });
@@ -181,7 +181,7 @@ export class Queries {
   getAccessCode(accessCodeId: string): SimResult<AccessCodeRecord> {
     return this.faults.call('get_access_code', this, () => {
       const c = this.s.codes.get(accessCodeId);
-      return c ? ok(codeView(c)) : err(accessCodeNotFound(accessCodeId));
+      return c ? ok(codeView(this.s, c)) : err(accessCodeNotFound(accessCodeId));
     });
   }
 
@@ -189,7 +189,7 @@ export class Queries {
     return this.faults.call('get_action_attempt', this, () => {
       const a = this.s.attempts.get(actionAttemptId);
       return a
-        ? ok(attemptView(a))
+        ? ok(attemptView(this.s, a))
         : err(notFound('action_attempt_not_found', 'Action attempt', actionAttemptId, 'action_attempt_id'));
     });
   }

@@ -1,4 +1,4 @@
-import { err, ok } from '@keyslot/core/domain';
+import { err, NOT_SUBSCRIBED_PROVIDER_CODES, ok } from '@keyslot/core/domain';
 import type { Clock } from '@keyslot/core/ports';
 import { z } from 'zod/v4';
 import { acsSystemIdOf } from './acs/ids.js';
@@ -121,11 +121,7 @@ const config = z.strictObject({
       ) as Record<RateLimitedOperation, z.ZodNumber>,
     ),
   }),
-  notSubscribedErrorCode: z.enum([
-    'salto_site_user_not_subscribed',
-    'salto_ks_user_not_subscribed',
-    'access_code_inactive',
-  ]),
+  notSubscribedErrorCode: z.enum(NOT_SUBSCRIBED_PROVIDER_CODES),
   eventLogCapacity: z.number().int().min(0).max(SNAPSHOT_LIMITS.eventLogCapacity),
   actionAttemptRetention: z.number().int().min(0).max(SNAPSHOT_LIMITS.actionAttemptRetention),
 });

@@ -1,4 +1,5 @@
 import type { Instant } from '@keyslot/core/domain';
+import { attemptFailureOf, codeIssueOf } from '../seam/issues.js';
 import { type AcsSnapshot, restoreAcsSnapshot, takeAcsSnapshot } from './acs/snapshot.js';
 import { EventLog } from './event-log.js';
 import { type Transition, TransitionQueue } from './heap.js';
@@ -10,8 +11,10 @@ import type {
   HubRecord,
   RateLimitedOperation,
   SimEvent,
+  SimIssue,
   WorldConfig,
 } from './types.js';
+import { attemptErrorOf, attemptNames, codeIssues, codeNames } from './views.js';
 
 /** Everything `toJSON` returns; `SaltoKsWorld.fromJSON` restores it exactly. */
 export interface WorldSnapshot {
@@ -66,8 +69,17 @@ export function takeSnapshot(s: WorldState): WorldSnapshot {
     sites: [...s.sites.values()].map((site) => ({ ...clone(site), pins: [...site.pins] })),
     hubs: [...s.hubs.values()].map(clone),
     locks: [...s.locks.values()].map(clone),
-    codes: [...s.codes.values()].map(clone),
-    attempts: [...s.attempts.values()].map(clone),
+    // Kept issues and attempt failures are Salto facts in the state and Seam's words in the snapshot.
+    codes: [...s.codes.values()].map((c) => ({
+      ...clone(c),
+      errors: codeIssues(s, c, c.errors),
+      warnings: codeIssues(s, c, c.warnings),
+    })),
+    attempts: [...s.attempts.values()].map((a) => ({
+      ...clone(a),
+      error: attemptErrorOf(s, a, a.error),
+      doomed: attemptErrorOf(s, a, a.doomed),
+    })),
     finishedAttempts: [...s.finishedAttempts],
     transitions: s.queue.toJSON(),
     events: s.events.toArray().map(clone),
@@ -84,6 +96,17 @@ function acsPart(s: WorldState): { acs?: AcsSnapshot } {
   return acs ? { acs } : {};
 }
 
+/** A code as a snapshot stores it: its kept issues in Seam's words. */
+type StoredCode = Omit<CodeState, 'errors' | 'warnings'> & { errors: SimIssue[]; warnings: SimIssue[] };
+
+type StoredAttemptError = { readonly type: string; readonly message: string };
+
+/** An attempt as a snapshot stores it: its failures as Seam's action-attempt errors. */
+type StoredAttempt = Omit<AttemptState, 'error' | 'doomed'> & {
+  error: StoredAttemptError | null;
+  doomed: StoredAttemptError | null;
+};
+
 /** Restores `snapshot` into the fresh state of a world made with the snapshot's configuration. */
 export function restoreSnapshot(s: WorldState, snapshot: WorldSnapshot): void {
   const clone = <T>(x: unknown): T => structuredClone(x) as T;
@@ -98,8 +121,20 @@ export function restoreSnapshot(s: WorldState, snapshot: WorldSnapshot): void {
     s.sites.set(site.siteId, { ...clone<Omit<SiteState, 'pins'>>(site), pins: new Set(site.pins) });
   for (const h of snapshot.hubs) s.hubs.set(h.hubId, clone(h));
   for (const l of snapshot.locks as LockState[]) s.locks.set(l.deviceId, clone(l));
-  for (const c of snapshot.codes as CodeState[]) s.codes.set(c.accessCodeId, clone(c));
-  for (const a of snapshot.attempts as AttemptState[]) s.attempts.set(a.actionAttemptId, clone(a));
+  for (const stored of snapshot.codes as StoredCode[]) {
+    const c = clone<CodeState>(stored);
+    const n = codeNames(s, stored);
+    c.errors = stored.errors.map((x) => codeIssueOf(x, n));
+    c.warnings = stored.warnings.map((x) => codeIssueOf(x, n));
+    s.codes.set(c.accessCodeId, c);
+  }
+  for (const stored of snapshot.attempts as StoredAttempt[]) {
+    const a = clone<AttemptState>(stored);
+    const n = attemptNames(s, stored);
+    a.error = stored.error && attemptFailureOf(stored.error, n);
+    a.doomed = stored.doomed && attemptFailureOf(stored.doomed, n);
+    s.attempts.set(a.actionAttemptId, a);
+  }
   s.finishedAttempts = [...snapshot.finishedAttempts];
   s.queue = new TransitionQueue(clone(snapshot.transitions));
   s.events = new EventLog(s.config.eventLogCapacity, clone<SimEvent[]>(snapshot.events));

@@ -2,6 +2,7 @@ import type { Instant } from '@keyslot/core/domain';
 import { SeededRandom } from '@keyslot/core/infrastructure';
 import type { Clock } from '@keyslot/core/ports';
 import { AcsState } from './acs/state.js';
+import type { AttemptFailure, CodeIssue } from './conditions.js';
 import { EventLog } from './event-log.js';
 import { TransitionQueue } from './heap.js';
 import { LiveMap } from './live-map.js';
@@ -15,7 +16,6 @@ import type {
   LockRecord,
   RateLimitedOperation,
   SimEvent,
-  SimIssue,
   SiteRecord,
   WorldConfig,
 } from './types.js';
@@ -48,23 +48,21 @@ export interface LockState extends Mutable<LockRecord> {
 }
 
 export interface CodeState extends Omit<Mutable<AccessCodeRecord>, 'errors' | 'warnings'> {
-  errors: SimIssue[];
-  warnings: SimIssue[];
+  /** The code's errors as Salto facts (worded as Seam does when read or saved: `seam/issues.ts`). */
+  errors: CodeIssue[];
+  /** The code's warnings, likewise. */
+  warnings: CodeIssue[];
   /** The code reached the lock (removal then needs the hub). */
   onDevice: boolean;
   /** `access_code.deleted` was emitted at the delete request. */
   deleteRequested: boolean;
 }
 
-/** Why a remote action failed or will fail: Salto's reason, as the attempt's error. */
-export interface AttemptError {
-  readonly type: string;
-  readonly message: string;
-}
-
-export interface AttemptState extends Mutable<ActionAttemptRecord> {
-  /** Refused at request time (offline/privacy): ends in this error. */
-  doomed: AttemptError | null;
+export interface AttemptState extends Omit<Mutable<ActionAttemptRecord>, 'error'> {
+  /** Why it failed, once it did (worded as Seam's action-attempt error when read or saved). */
+  error: AttemptFailure | null;
+  /** Refused at request time (offline/privacy): ends in this failure. */
+  doomed: AttemptFailure | null;
 }
 
 export type EventListener = (event: SimEvent) => void;

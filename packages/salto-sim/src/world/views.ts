@@ -1,6 +1,13 @@
-import { accountIssues, deviceIssues } from '../seam/issues.js';
-import { lockConditions, siteConditions } from './conditions.js';
-import type { AttemptState, CodeState, LockState, Mutable, SiteState } from './state.js';
+import {
+  type AttemptNames,
+  accountIssues,
+  attemptError,
+  type CodeNames,
+  codeIssue,
+  deviceIssues,
+} from '../seam/issues.js';
+import { type AttemptFailure, type CodeIssue, lockConditions, siteConditions } from './conditions.js';
+import type { AttemptState, CodeState, LockState, Mutable, SiteState, WorldState } from './state.js';
 import type {
   AccessCodeRecord,
   ActionAttemptRecord,
@@ -90,11 +97,42 @@ export function deviceView(sites: ReadonlyMap<string, SiteState>, l: LockState):
   };
 }
 
-/** Fresh copies of `issues` (views never share state with the world). Usually empty: no callback then. */
-const copyIssues = (issues: readonly SimIssue[]): SimIssue[] =>
-  issues.length === 0 ? [] : issues.map((i) => ({ ...i }));
+/** What a code's kept issues name (`undefined` only for a code whose site is unknown: a raw snapshot). */
+export function codeNames(s: WorldState, c: { readonly siteId: string }): CodeNames | undefined {
+  const site = s.sites.get(c.siteId);
+  return (
+    site && {
+      notSubscribedCode: s.config.notSubscribedErrorCode,
+      siteId: c.siteId,
+      pinLength: site.pinLength,
+    }
+  );
+}
 
-export function codeView(c: CodeState): AccessCodeRecord {
+/** What an attempt's error names (`undefined` only for an attempt whose lock is unknown: a raw snapshot). */
+export function attemptNames(
+  s: WorldState,
+  a: { readonly deviceId: string; readonly actionType: 'UNLOCK_DOOR' | 'LOCK_DOOR' },
+): AttemptNames | undefined {
+  const lock = s.locks.get(a.deviceId);
+  return lock && { deviceId: a.deviceId, lockName: lock.name, actionType: a.actionType };
+}
+
+/** A code's kept issues as Seam words them, fresh. Usually none: no callback then. */
+export function codeIssues(s: WorldState, c: CodeState, issues: readonly CodeIssue[]): SimIssue[] {
+  if (issues.length === 0) return [];
+  const n = codeNames(s, c)!;
+  return issues.map((i) => codeIssue(i, n));
+}
+
+/** An attempt's failure as Seam's action-attempt error, fresh. */
+export const attemptErrorOf = (
+  s: WorldState,
+  a: AttemptState,
+  f: AttemptFailure | null,
+): { type: string; message: string } | null => (f === null ? null : attemptError(f, attemptNames(s, a)!));
+
+export function codeView(s: WorldState, c: CodeState): AccessCodeRecord {
   return {
     accessCodeId: c.accessCodeId,
     deviceId: c.deviceId,
@@ -110,12 +148,12 @@ export function codeView(c: CodeState): AccessCodeRecord {
     isScheduledOnDevice: c.isScheduledOnDevice,
     holdsSlot: c.holdsSlot,
     loaded: c.loaded,
-    errors: copyIssues(c.errors),
-    warnings: copyIssues(c.warnings),
+    errors: codeIssues(s, c, c.errors),
+    warnings: codeIssues(s, c, c.warnings),
   };
 }
 
-export function attemptView(a: AttemptState): ActionAttemptRecord {
+export function attemptView(s: WorldState, a: AttemptState): ActionAttemptRecord {
   return {
     actionAttemptId: a.actionAttemptId,
     actionType: a.actionType,
@@ -123,6 +161,6 @@ export function attemptView(a: AttemptState): ActionAttemptRecord {
     status: a.status,
     createdAt: a.createdAt,
     completedAt: a.completedAt,
-    error: a.error ? { ...a.error } : null,
+    error: attemptErrorOf(s, a, a.error),
   };
 }
