@@ -369,22 +369,5 @@ const attemptView = (a: StoredAttempt): UnlockAttempt => ({
 /** Codes the provider holds for keyslot that hold no slot (refused) — must never be left behind. */
 export const refusedCodes = (g: FakeLockGateway): AccessCode[] => g.allCodes().filter(isNotSubscribed);
 
-export const testSite = (over: Partial<Site> = {}): Site => ({
-  id: 'site-1',
-  name: 'Main office',
-  slotLimit: 10,
-  timeZone: 'Europe/Madrid',
-  slotLeadTimeMs: 72 * 3_600_000,
-  hasCustomPinSubscription: false,
-  ...over,
-});
-
-export const testLock = (id: LockId, over: Partial<Lock> = {}): Lock => ({
-  id,
-  siteId: 'site-1',
-  name: `Door ${id}`,
-  hubLink: 'good',
-  capabilities: { remoteUnlock: true, accessCodes: true },
-  modes: { privacy: false, office: false },
-  ...over,
-});
+/** A sound site and lock (the domain's decision fixtures), `over` replacing fields. */
+export { lock as testLock, site as testSite } from '../domain/decisions.test-helpers.js';

@@ -8,7 +8,7 @@ import type { SlotCostModel } from './site.js';
 import type { SlotPlan } from './slot-plan.js';
 import { isFiniteInstant } from './time.js';
 import type { UnlockRequest, UnlockState } from './unlock-decision.js';
-import { isNonNegativeInt, isRecord, oneOf, show } from './value-checks.js';
+import { isNonNegativeInt, isNonNegativeNumber, isRecord, oneOf, show } from './value-checks.js';
 
 /**
  * The shape checks of the decisions' inputs, in one place. The decisions themselves
@@ -40,7 +40,7 @@ export function siteIssues(site: unknown, field = 'site'): FieldIssue[] {
     });
   }
   const lead = site['slotLeadTimeMs'];
-  if (typeof lead !== 'number' || !Number.isFinite(lead) || lead < 0) {
+  if (!isNonNegativeNumber(lead)) {
     issues.push({
       field: `${field}.slotLeadTimeMs`,
       message: `must be a non-negative number of ms, got ${show(lead)}`,

@@ -13,7 +13,8 @@ export type AccessWindow =
 
 export const ONGOING: AccessWindow = { kind: 'ongoing' };
 
-export const isFiniteInstant = (x: unknown): x is Instant => typeof x === 'number' && Number.isFinite(x);
+/** A finite number (`Number.isFinite` is false for anything that is not a number: no coercion). */
+export const isFiniteInstant = (x: unknown): x is Instant => Number.isFinite(x);
 
 /** Field issues of a window; empty when it is well formed. */
 export function windowIssues(window: unknown, field = 'window'): FieldIssue[] {

@@ -45,10 +45,13 @@ export type UnlockRefusal =
 export type UnlockRefusalCode = UnlockRefusal['code'];
 export type UnlockDecision = Result<UnlockPermit, UnlockRefusal>;
 
-/** An active grant for (holder, lock) at `now`: not revoked, window contains now, lists the lock. */
+/**
+ * An active grant for (holder, lock) at `now`: not revoked, window contains now, lists the lock.
+ * No holder (`null`) has none: a grant's holder is always a string.
+ */
 export function activeGrantFor(
   grants: readonly Grant[],
-  holder: string,
+  holder: string | null,
   lockId: LockId,
   now: Instant,
 ): Grant | null {
@@ -112,7 +115,7 @@ export function evaluateUnlock(
   }
   let grantKey: GrantKey | null = null;
   if (policy.remoteUnlock === 'active_grant_holders') {
-    const grant = holder === null ? null : activeGrantFor(state.grantsOfHolder ?? [], holder, id, state.now);
+    const grant = activeGrantFor(state.grantsOfHolder ?? [], holder, id, state.now);
     if (!grant) {
       return err({
         code: 'no_active_grant',

@@ -2,6 +2,8 @@
 
 export const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
 export const isNonNegativeInt = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
+/** A finite number ≥ 0 (`Number.isFinite` is false for anything that is not a number). */
+export const isNonNegativeNumber = (x: unknown): x is number => Number.isFinite(x) && (x as number) >= 0;
 /** A short description of a bad value for an error message (never the value of a string: it may be a secret). */
 export const show = (x: unknown): string =>
   typeof x === 'number' ? String(x) : x === null ? 'null' : Array.isArray(x) ? 'an array' : typeof x;
