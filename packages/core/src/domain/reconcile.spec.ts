@@ -132,6 +132,13 @@ describe('reconcile', () => {
         ),
       ),
     ).toEqual(['c1:duplicate']); // neither is set; c2 has a PIN
+    // The same choice whichever code the provider lists first: set beats a PIN, a PIN beats a lower id.
+    const setVsPin = [code({ id: 'c1', status: 'setting' }), code({ id: 'c2', pin: null })];
+    const pinVsId = [code({ id: 'c1', status: 'setting', pin: null }), code({ id: 'c2', status: 'setting' })];
+    for (const codes of [setVsPin, pinVsId]) {
+      expect(reasons(reconcile(d, codes, NOW))).toEqual(['c1:duplicate']);
+      expect(reasons(reconcile(d, [...codes].reverse(), NOW))).toEqual(['c1:duplicate']);
+    }
   });
 
   it('replaces a code whose window changed', () => {

@@ -130,6 +130,48 @@ describe('SlotPlan', () => {
     expect(plan.peak(Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY)).toBe(1);
   });
 
+  it('says exactly what is wrong with a refused hold or query', () => {
+    const plan = new SlotPlan([hold('a', 0, 10)]);
+    const refusal = (f: () => unknown): string => {
+      try {
+        f();
+      } catch (e) {
+        return e instanceof RangeError ? e.message : `not a RangeError: ${String(e)}`;
+      }
+      return 'no error';
+    };
+    expect(refusal(() => plan.add({ ...hold('a', 0, 1), id: 7 as unknown as string }))).toBe(
+      'SlotPlan.add: hold id must be a string, got number.',
+    );
+    expect(refusal(() => plan.add(hold('a', 20, 30)))).toBe(
+      'SlotPlan.add: a hold with id "a" is already in the plan; remove it first.',
+    );
+    expect(refusal(() => plan.add(hold('b', Number.POSITIVE_INFINITY, 5)))).toBe(
+      'SlotPlan.add: hold "b" needs a finite "from" instant, got Infinity.',
+    );
+    expect(refusal(() => plan.add(hold('b', 10, 10)))).toBe(
+      'SlotPlan.add: hold "b" needs "to" after "from" (or Infinity), got [10, 10).',
+    );
+    expect(refusal(() => plan.add(hold('b', 10, Number.NaN)))).toBe(
+      'SlotPlan.add: hold "b" needs "to" after "from" (or Infinity), got [10, NaN).',
+    );
+    expect(refusal(() => plan.add(hold('b', 0, 5, 2.5)))).toBe(
+      'SlotPlan.add: hold "b" needs a positive integer number of slots, got 2.5.',
+    );
+    expect(refusal(() => plan.heldAt(Number.NaN))).toBe(
+      'SlotPlan.heldAt: the instant is NaN; pass a number.',
+    );
+    expect(refusal(() => plan.peak(0, Number.NaN))).toBe(
+      'SlotPlan.peak: the range [0, NaN) contains NaN; pass numbers.',
+    );
+    expect(refusal(() => plan.peak(Number.NaN, 3))).toBe(
+      'SlotPlan.peak: the range [NaN, 3) contains NaN; pass numbers.',
+    );
+    expect(plan.get('b')).toBeUndefined();
+    expect(plan.get('a')).toEqual(hold('a', 0, 10));
+    expect([...plan.holds()]).toEqual([hold('a', 0, 10)]);
+  });
+
   it('stays balanced and exact for many holds added in time order', () => {
     // Sorted insertion is the worst case for an unbalanced tree; this would blow the stack.
     const plan = new SlotPlan();

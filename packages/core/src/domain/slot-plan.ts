@@ -60,7 +60,8 @@ export class SlotPlan {
     if (!Number.isFinite(from)) {
       throw new RangeError(`SlotPlan.add: hold "${id}" needs a finite "from" instant, got ${from}.`);
     }
-    if (Number.isNaN(to) || !(to > from)) {
+    // `!(to > from)` is also true for a NaN `to`.
+    if (!(to > from)) {
       throw new RangeError(
         `SlotPlan.add: hold "${id}" needs "to" after "from" (or Infinity), got [${from}, ${to}).`,
       );

@@ -24,7 +24,8 @@ export function slotUsage(siteId: SiteId, used: number, limit: number, reserved 
     limit,
     reserved,
     headroom: Math.max(0, limit - reserved - used),
-    almostReached: limit > 0 ? used / limit > ALMOST_REACHED_RATIO : used > 0,
+    // With a limit of 0, any use is above the threshold (n / 0 = Infinity) and none is not (0 / 0 = NaN).
+    almostReached: used / limit > ALMOST_REACHED_RATIO,
     limitReached: used >= limit,
   };
 }
