@@ -8,6 +8,7 @@ import {
 import { type Grant, type GrantKey, isRevoked } from './grant.js';
 import type { SiteId } from './site.js';
 import { type AccessWindow, type Instant, sameWindow, windowEnded } from './time.js';
+import { compareCodeUnits } from './value-checks.js';
 
 /**
  * Reconcile on the ACS path: the access grants that should exist (one per live keyslot grant) and
@@ -68,10 +69,14 @@ export type AccessGrantAction =
       readonly reason: AccessGrantDeleteReason;
     };
 
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const cmp = compareCodeUnits;
 
-const sameDoors = (a: readonly DoorId[], b: readonly DoorId[]): boolean =>
-  a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
+/** The same set of doors, in any order. */
+const sameDoors = (a: readonly DoorId[], b: readonly DoorId[]): boolean => {
+  const x = [...a].sort();
+  const y = [...b].sort();
+  return x.length === y.length && x.every((door, i) => door === y[i]);
+};
 
 /** Which of several equivalent access grants to keep: one with its PIN first, then the lowest id. */
 const keepOrder = (a: ProviderAccessGrant, b: ProviderAccessGrant): number =>

@@ -8,6 +8,7 @@ import {
 import { type Grant, type GrantKey, isRevoked } from './grant.js';
 import type { LockId } from './lock.js';
 import { type AccessWindow, type Instant, sameWindow, windowEnded } from './time.js';
+import { compareCodeUnits } from './value-checks.js';
 
 /** One code that should exist: grant `grantKey` on lock `lockId` for `window`. */
 export interface DesiredCode {
@@ -55,8 +56,7 @@ export type ReconcileAction =
 export type CreateAction = Extract<ReconcileAction, { kind: 'create' }>;
 export type DeleteAction = Extract<ReconcileAction, { kind: 'delete' }>;
 
-/** Plain code-unit order: deterministic and locale-independent. */
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const cmp = compareCodeUnits;
 
 /** Which of several equivalent codes to keep: `set` first, then one with a PIN, then the lowest id. */
 const keepOrder = (a: AccessCode, b: AccessCode): number =>

@@ -1,4 +1,4 @@
-/** Small predicates and formatting shared by the domain's parsers of untrusted values. */
+/** Small predicates and formatting shared by the domain's parsers of untrusted values, and one order. */
 
 export const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
 export const isNonNegativeInt = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
@@ -9,3 +9,5 @@ export const show = (x: unknown): string =>
   typeof x === 'number' ? String(x) : x === null ? 'null' : Array.isArray(x) ? 'an array' : typeof x;
 export const oneOf = <T extends string>(allowed: readonly T[], x: unknown): x is T =>
   typeof x === 'string' && (allowed as readonly string[]).includes(x);
+/** Plain code-unit order of strings: deterministic and locale-independent (the reconciles sort with it). */
+export const compareCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
