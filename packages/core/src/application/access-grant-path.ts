@@ -133,8 +133,7 @@ export class AccessGrantPath implements AccessPath {
         ready: [],
         waiting: all((lockId) => ({ lockId, reason: 'refused_at_limit', accessCodeId: g.id })),
       });
-    const method =
-      g.methods.find((m) => m.mode === 'code' && m.pin !== null) ?? g.methods.find((m) => m.mode === 'code');
+    const method = g.methods.find((m) => m.mode === 'code'); // at most one per mode
     const pin = method?.pin ?? null;
     if (method && pin !== null)
       return ok({ ready: all((lockId) => ({ lockId, accessCodeId: method.id, pin })), waiting: [] });

@@ -68,5 +68,16 @@ describe('provider access grants', () => {
         }),
       ),
     ).toBe('123456');
+    // Only the code method's: a PIN on another method (which Seam never sends) is not the grant's.
+    expect(
+      pinOf(
+        grant({
+          methods: [
+            { id: 'm2', mode: 'mobile_key', pin: '999999', issued: true },
+            { id: 'm1', mode: 'code', pin: '123456', issued: true },
+          ],
+        }),
+      ),
+    ).toBe('123456');
   });
 });

@@ -108,6 +108,9 @@ export const grantKeyOfAccessGrantKey = (accessGrantKey: string | null | undefin
 export const isRefusedAtLimit = (g: Pick<ProviderAccessGrant, 'issues'>): boolean =>
   g.issues.some((i) => i.code === 'slot_limit_reached');
 
-/** The grant's PIN (its `code` access method's), or `null` while Salto has not generated it. */
+/**
+ * The grant's PIN (its `code` access method's — a grant has at most one per mode), or `null`
+ * while Salto has not generated it.
+ */
 export const pinOf = (g: Pick<ProviderAccessGrant, 'methods'>): string | null =>
-  g.methods.find((m) => m.mode === 'code' && m.pin !== null)?.pin ?? null;
+  g.methods.find((m) => m.mode === 'code')?.pin ?? null;
