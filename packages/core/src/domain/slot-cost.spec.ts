@@ -1,6 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import type { AccessGrantIssue } from './access-grant.js';
+import { lock, site } from './decisions.test-helpers.js';
 import type { Grant, GrantRequest } from './grant.js';
 import { decideGrant } from './grant-decision.js';
 import type { Lock } from './lock.js';
@@ -15,24 +16,10 @@ import { type AccessWindow, HOUR_MS, type Instant } from './time.js';
  * lead time before the start) and the ACS path (one user, one slot, per grant, from the start).
  */
 
-const lockSite: Site = {
-  id: 'site-1',
-  name: 'Hostel',
-  slotLimit: 10,
-  timeZone: 'UTC',
-  slotLeadTimeMs: 72 * HOUR_MS,
-  hasCustomPinSubscription: false,
-};
+const lockSite: Site = site({ name: 'Hostel', timeZone: 'UTC' });
 const acsSite: Site = { ...lockSite, slotCostModel: 'user_per_grant' };
 const DOORS = ['D1', 'D2', 'D3', 'D4'];
-const door = (id: string): Lock => ({
-  id,
-  siteId: 'site-1',
-  name: `Door ${id}`,
-  hubLink: 'good',
-  capabilities: { remoteUnlock: false, accessCodes: true },
-  modes: { privacy: false, office: false },
-});
+const door = (id: string): Lock => lock(id, { capabilities: { remoteUnlock: false, accessCodes: true } });
 const startsAt = 1000 * HOUR_MS;
 const stay: AccessWindow = { kind: 'scheduled', startsAt, endsAt: startsAt + 48 * HOUR_MS };
 
