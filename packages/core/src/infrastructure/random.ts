@@ -40,7 +40,8 @@ export class SeededRandom implements RandomSource {
 
   /** The generator's state, for snapshots. */
   getState(): [number, number, number, number] {
-    return [this.a, this.b, this.c, this.d];
+    // Unsigned, as setState stores them: a state read back and written again is the same numbers.
+    return [this.a >>> 0, this.b >>> 0, this.c >>> 0, this.d >>> 0];
   }
 
   setState(state: readonly [number, number, number, number]): void {
