@@ -12,6 +12,7 @@ import {
   storeFailed,
   whenStoreAllows,
 } from './store-failures.js';
+import { waitOptionIssues } from './wait-options.js';
 
 export interface AssignedPin {
   readonly lockId: LockId;
@@ -97,12 +98,7 @@ export class AwaitPins {
     }
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const pollMs = options.pollIntervalMs ?? DEFAULT_POLL_MS;
-    if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs < 0) {
-      issues.push({ field: 'timeoutMs', message: 'must be a finite number of ms ≥ 0' });
-    }
-    if (typeof pollMs !== 'number' || !Number.isFinite(pollMs) || pollMs <= 0) {
-      issues.push({ field: 'pollIntervalMs', message: 'must be a finite number of ms > 0' });
-    }
+    issues.push(...waitOptionIssues(timeoutMs, pollMs));
     if (issues.length > 0) {
       logger.log('info', 'await pins refused: invalid input', {
         outcome: 'invalid_input',

@@ -11,6 +11,7 @@ import {
   storeFailed,
   whenStoreAllows,
 } from './store-failures.js';
+import { waitOptionIssues } from './wait-options.js';
 
 export interface UnlockDoorInput {
   readonly lockId: LockId;
@@ -114,12 +115,7 @@ export class UnlockDoor {
     if (req['holder'] !== undefined && (typeof req['holder'] !== 'string' || req['holder'].trim() === '')) {
       issues.push({ field: 'holder', message: 'must be a non-empty string when given' });
     }
-    if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs < 0) {
-      issues.push({ field: 'timeoutMs', message: 'must be a finite number of ms ≥ 0' });
-    }
-    if (typeof pollMs !== 'number' || !Number.isFinite(pollMs) || pollMs <= 0) {
-      issues.push({ field: 'pollIntervalMs', message: 'must be a finite number of ms > 0' });
-    }
+    issues.push(...waitOptionIssues(timeoutMs, pollMs));
     if (issues.length > 0) return err(invalidInput(issues));
     const lockId = req['lockId'] as LockId;
     const holder = req['holder'] as string | undefined;
