@@ -10,8 +10,8 @@ import { codesOfGrantOnLock, deleteCodeTolerant } from './gateway-queries.js';
 const MAX_CREATES = 3;
 
 export type EnsureCodeOutcome =
-  /** The code exists (`found`: it was already there, e.g. made by a create whose reply was lost). */
-  | { readonly kind: 'ready'; readonly code: AccessCode; readonly found: boolean }
+  /** The code exists: made now, or already there (e.g. made by a create whose reply was lost). */
+  | { readonly kind: 'ready'; readonly code: AccessCode }
   /**
    * The provider refused the code for the slot limit. The refused code was deleted
    * (`cleanupFailure` set when that delete failed: reconcile removes it later).
@@ -40,8 +40,8 @@ export async function ensureCode(
   },
 ): Promise<EnsureCodeOutcome> {
   const { key, lockId, window } = input;
-  const settle = async (code: AccessCode, found: boolean): Promise<EnsureCodeOutcome> => {
-    if (!isNotSubscribed(code)) return { kind: 'ready', code, found };
+  const settle = async (code: AccessCode): Promise<EnsureCodeOutcome> => {
+    if (!isNotSubscribed(code)) return { kind: 'ready', code };
     const del = await deleteCodeTolerant(gateway, code.id);
     logger.log('warn', 'access code refused at the slot limit; deleted it', {
       grantKey: key,
@@ -55,7 +55,7 @@ export async function ensureCode(
     const found = await codesOfGrantOnLock(gateway, lockId, key);
     if (!found.ok) return found.error;
     const code = found.value.find((c) => !isNotSubscribed(c)) ?? found.value[0];
-    return code ? settle(code, true) : null;
+    return code ? settle(code) : null;
   };
 
   if (input.lookFirst) {
@@ -72,7 +72,7 @@ export async function ensureCode(
         accessCodeId: created.value.id,
         status: created.value.status,
       });
-      return settle(created.value, false);
+      return settle(created.value);
     }
     if (created.error.code !== 'outcome_unknown') return { kind: 'failed', failure: created.error };
     logger.log('warn', 'create access code: reply lost; looking the code up by grant key', {
