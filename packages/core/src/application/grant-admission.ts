@@ -127,8 +127,7 @@ async function loadSiteState(
   const usage = await path.getSlotUsage(req.siteId);
   if (!usage.ok) return err(providerFailed('getSlotUsage', usage.error, { siteId: req.siteId }));
   // The provider's limit is the fresher one (the plan may have changed since the site was listed).
-  const site: Site =
-    usage.value.limit === found.slotLimit ? found : { ...found, slotLimit: usage.value.limit };
+  const site: Site = { ...found, slotLimit: usage.value.limit };
   const grants = await holdingGrants(store, req.siteId);
   const now = deps.clock.now();
   const plan = planForGrants(site, grants, now);
