@@ -107,9 +107,7 @@ export class AccessGrantPath implements AccessPath {
       deleted.push(found.value.id);
     }
     const after =
-      pending.length === 0 && recorded !== null
-        ? await markCleanedUp(this.deps.store, this.deps.clock, recorded)
-        : recorded;
+      pending.length === 0 ? await markCleanedUp(this.deps.store, this.deps.clock, recorded) : recorded;
     return { grant: after, deleted, pending };
   }
 

@@ -15,17 +15,18 @@ import { codesOfGrantOnLock, deleteCodeTolerant } from './gateway-queries.js';
  * Records that every code of revoked grant `grant` is confirmed gone (`cleanedUpAt = now`), so it
  * stops holding its planned slots. A versioned save; on a version conflict the grant is re-read
  * and, if it still waits for cleanup, saved once more. Returns the grant as stored afterwards
- * (`null` if it vanished). Whatever this cannot record, the next revoke or reconcile does.
+ * (`null` if it vanished, or was `null` to begin with: nothing to record). Whatever this cannot
+ * record, the next revoke or reconcile does.
  */
 export async function markCleanedUp(
   store: Pick<GrantStore, 'save' | 'get'>,
   clock: Clock,
-  grant: Grant,
+  grant: Grant | null,
 ): Promise<Grant | null> {
-  let current: Grant | null = grant;
+  let current = grant;
   for (let attempt = 0; attempt < 2 && current !== null && isCleanupPending(current); attempt++) {
     const saved = await store.save({ ...current, cleanedUpAt: clock.now() }, current.version);
-    current = saved.ok ? saved.value : await store.get(grant.key);
+    current = saved.ok ? saved.value : await store.get(current.key);
   }
   return current;
 }
@@ -72,7 +73,6 @@ export async function sweepGrantCodes(
       else pending.push({ lockId, failure: del.error });
     }
   }
-  const after =
-    pending.length === 0 && recorded !== null ? await markCleanedUp(store, clock, recorded) : recorded;
+  const after = pending.length === 0 ? await markCleanedUp(store, clock, recorded) : recorded;
   return { grant: after, deleted, pending };
 }

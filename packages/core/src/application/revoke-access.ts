@@ -67,7 +67,8 @@ export class RevokeAccess {
         ]),
       );
     }
-    const progress = { revoked: false };
+    // Set once the revocation is recorded: a store failure after that point says so.
+    const progress: { revoked?: true } = {};
     return catchStoreFailure(
       () => this.revoke(key, progress),
       (e) => {
@@ -94,7 +95,7 @@ export class RevokeAccess {
     );
   }
 
-  private async revoke(key: GrantKey, progress: { revoked: boolean }): Promise<RevokeAccessResult> {
+  private async revoke(key: GrantKey, progress: { revoked?: true }): Promise<RevokeAccessResult> {
     const { store, clock, logger } = this.deps;
     let grant = await store.get(key);
     if (!grant) {

@@ -14,6 +14,7 @@ import { planForGrants } from '../domain/slot-plan.js';
 import { HOUR_MS } from '../domain/time.js';
 import { VirtualClock } from '../infrastructure/clock.js';
 import { InMemoryGrantStore } from '../infrastructure/in-memory-grant-store.js';
+import { ContendedStore } from './contended-store.test-helpers.js';
 import { markCleanedUp } from './grant-cleanup.js';
 import { testSite } from './testing-gateway.test-helpers.js';
 import { makeWorld, NOW, ourCodes, request } from './use-cases.test-helpers.js';
@@ -243,6 +244,35 @@ describe('markCleanedUp', () => {
     await store.save({ ...first.value, cleanedUpAt: NOW + 1 }, first.value.version);
     const out = await markCleanedUp(store, new VirtualClock(NOW + 9), first.value);
     expect(out).toMatchObject({ cleanedUpAt: NOW + 1, version: 2 });
+  });
+
+  it('saves twice at most while another instance keeps changing the grant, then leaves it to the next revoke or reconcile', async () => {
+    const inner = new InMemoryGrantStore();
+    const first = await inner.save(revoked(), 0);
+    if (!first.ok) throw new Error('setup');
+    const store = new ContendedStore(inner);
+    store.contend({ races: 3 });
+    const out = await markCleanedUp(store, new VirtualClock(NOW + 5), first.value);
+    // Both saves lost their race; the grant is returned as last read, still holding its slots.
+    expect(store.saves.map((g) => [g.holder, g.cleanedUpAt])).toEqual([
+      ['h', NOW + 5],
+      ["h'", NOW + 5],
+    ]);
+    expect(out).toEqual(await inner.get('k'));
+    expect(out).toMatchObject({ holder: "h''", version: 3 });
+    expect(out?.cleanedUpAt).toBeUndefined();
+  });
+
+  it('returns null when the grant is gone after a lost race, or there is none', async () => {
+    const inner = new InMemoryGrantStore();
+    const first = await inner.save(revoked(), 0);
+    if (!first.ok) throw new Error('setup');
+    const store = new ContendedStore(inner);
+    store.contend({ races: 1, vanishes: true });
+    expect(await markCleanedUp(store, new VirtualClock(NOW), first.value)).toBeNull();
+    expect(store.saves).toHaveLength(1);
+    expect(await markCleanedUp(store, new VirtualClock(NOW), null)).toBeNull();
+    expect(store.saves).toHaveLength(1);
   });
 });
 

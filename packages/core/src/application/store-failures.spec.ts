@@ -14,18 +14,9 @@ import { RevokeAccess } from './revoke-access.js';
 import { storeFailureOf } from './store-failures.js';
 import { FakeAccessGrantGateway, testDoor } from './testing-acs-gateway.test-helpers.js';
 import { testSite } from './testing-gateway.test-helpers.js';
-import { makeWorld, NOW, ourCodes, request, type World } from './use-cases.test-helpers.js';
+import { NOW, ourCodes, request, type World, worldWithStore } from './use-cases.test-helpers.js';
 
-function failingWorld(): { w: World; store: FailingStore } {
-  let store: FailingStore | undefined;
-  const w = makeWorld({
-    wrapStore: (inner) => {
-      store = new FailingStore(inner, null);
-      return store;
-    },
-  });
-  return { w, store: store! };
-}
+const failingWorld = () => worldWithStore((inner) => new FailingStore(inner, null));
 
 const codesOn = (w: World, key: string) =>
   ourCodes(w, key)

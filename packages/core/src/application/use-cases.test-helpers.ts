@@ -84,3 +84,19 @@ export const request = (over: Record<string, unknown> = {}) => ({
   window: { kind: 'ongoing' },
   ...over,
 });
+
+/** A world whose use cases see `wrap(store)` (a store that fails on cue, one that is contended), and that store. */
+export function worldWithStore<S extends GrantStore>(
+  wrap: (store: InMemoryGrantStore) => S,
+  options: Omit<MakeWorldOptions, 'wrapStore'> = {},
+): { w: World; store: S } {
+  let store: S | undefined;
+  const w = makeWorld({
+    ...options,
+    wrapStore: (inner) => {
+      store = wrap(inner);
+      return store;
+    },
+  });
+  return { w, store: store! };
+}
