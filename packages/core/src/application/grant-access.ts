@@ -14,7 +14,7 @@ import { SiteQueue } from './site-queue.js';
 import {
   catchStoreFailure,
   guardStore,
-  type StoreCallFailed,
+  StoreCallFailed,
   type StoreFailed,
   storeFailed,
   whenStoreAllows,
@@ -102,11 +102,16 @@ export type GrantAccessError =
 
 export type GrantAccessResult = Result<GrantAccessSuccess, GrantAccessError>;
 
+/** The same locks in any order (a request lists each lock once: `parseGrantRequest`). */
+const sameLocks = (a: readonly LockId[], b: readonly LockId[]): boolean => {
+  const inB = new Set(b);
+  return a.length === b.length && a.every((id) => inB.has(id));
+};
+
 const sameContent = (g: Grant, r: GrantRequest): boolean =>
   g.holder === r.holder &&
   g.siteId === r.siteId &&
-  g.lockIds.length === r.lockIds.length &&
-  [...g.lockIds].sort().join('\n') === [...r.lockIds].sort().join('\n') &&
+  sameLocks(r.lockIds, g.lockIds) &&
   sameWindow(g.window, r.window);
 
 /**
@@ -303,22 +308,19 @@ export class GrantAccess {
    * removes what the provider holds for it and records `cleanedUpAt`.
    */
   private async rollBack(grant: Grant, why: string): Promise<Result<LockId[], StoreFailed>> {
-    const { store, clock, logger } = this.deps;
-    let revoked = false;
-    const rolled = await catchStoreFailure(
-      async () => {
-        let current: Grant | null = grant;
-        for (let i = 0; i < 3 && current && current.revokedAt === null; i++) {
-          const saved = await store.save({ ...current, revokedAt: clock.now() }, current.version);
-          current = saved.ok ? saved.value : await store.get(grant.key);
-        }
-        revoked = current !== null && current.revokedAt !== null;
-        return this.path.sweep(grant, current);
-      },
+    const { logger } = this.deps;
+    const recorded = await catchStoreFailure(
+      () => this.revoke(grant),
       (e) => e,
     );
-    if (!('deleted' in rolled)) return err(rollbackStoreFailed(rolled, grant, why, revoked));
-    const sweep = rolled;
+    if (recorded instanceof StoreCallFailed) return err(rollbackStoreFailed(recorded, grant, why, false));
+    // The sweep writes to the store only to record the cleanup of a revoked grant: a store failure
+    // there comes after the revocation was recorded.
+    const sweep = await catchStoreFailure(
+      () => this.path.sweep(grant, recorded),
+      (e) => e,
+    );
+    if (sweep instanceof StoreCallFailed) return err(rollbackStoreFailed(sweep, grant, why, true));
     const pending = [...new Set(sweep.pending.map((p) => p.lockId))];
     logger.log(pending.length > 0 ? 'error' : 'warn', 'grant rolled back', {
       grantKey: grant.key,
@@ -327,6 +329,21 @@ export class GrantAccess {
       cleanupPending: pending,
     });
     return ok(pending);
+  }
+
+  /**
+   * Records `grant`'s revocation: a versioned save, re-reading the grant after a conflict (three
+   * tries). Returns the grant as stored afterwards: revoked, still live if every try conflicted,
+   * or `null` if it vanished.
+   */
+  private async revoke(grant: Grant): Promise<Grant | null> {
+    const { store, clock } = this.deps;
+    let current: Grant | null = grant;
+    for (let i = 0; i < 3 && current && current.revokedAt === null; i++) {
+      const saved = await store.save({ ...current, revokedAt: clock.now() }, current.version);
+      current = saved.ok ? saved.value : await store.get(grant.key);
+    }
+    return current;
   }
 }
 
