@@ -1,12 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { codeNameFor } from '../domain/access-code.js';
+import type { Grant } from '../domain/grant.js';
 import type { AccessPolicy } from '../domain/policy.js';
+import { err } from '../domain/result.js';
+import type { InMemoryGrantStore } from '../infrastructure/in-memory-grant-store.js';
+import type { GrantStore } from '../ports/grant-store.js';
 import { InvalidPolicyError } from './errors.js';
 import { GrantAccess } from './grant-access.js';
 import { ReportSlotUsage } from './report-slot-usage.js';
-import { testLock } from './testing-gateway.test-helpers.js';
+import { FakeLockGateway, testLock, testSite } from './testing-gateway.test-helpers.js';
 import { UnlockDoor } from './unlock-door.js';
 import { DAY, makeWorld, NOW, ourCodes, request } from './use-cases.test-helpers.js';
+
+/** `inner` as the use cases see it, with `over` replacing some of its methods (another writer, a lost grant). */
+const storeWith = (inner: InMemoryGrantStore, over: Partial<GrantStore>): GrantStore => ({
+  get: (key) => inner.get(key),
+  listBySite: (siteId) => inner.listBySite(siteId),
+  listSites: () => inner.listSites(),
+  siteRevision: (siteId) => inner.siteRevision(siteId),
+  save: (grant, version, condition) => inner.save(grant, version, condition),
+  ...over,
+});
+
+const keyConflict = (key: string) =>
+  err({ code: 'version_conflict' as const, message: 'taken', key, expectedVersion: 0, actualVersion: null });
 
 const fieldsOf = (r: { ok: boolean; error?: unknown }): string[] =>
   r.ok ? [] : ((r.error as { issues?: { field: string }[] }).issues ?? []).map((i) => i.field);
@@ -260,15 +277,216 @@ describe('GrantAccess', () => {
   });
 });
 
+describe('GrantAccess: the same key again', () => {
+  it('is a replay only for the same holder, site, locks (in any order) and window', async () => {
+    const w = makeWorld();
+    expect((await w.grant.execute(request({ lockIds: ['L2', 'L1'] }))).ok).toBe(true);
+    const cases: [string, Record<string, unknown>, string][] = [
+      ['same locks, other order', { lockIds: ['L1', 'L2'] }, 'already_granted'],
+      ['other holder', { holder: 'bob' }, 'grant_key_conflict'],
+      ['other site', { siteId: 'site-2' }, 'grant_key_conflict'],
+      ['fewer locks', { lockIds: ['L2'] }, 'grant_key_conflict'],
+      ['more locks', { lockIds: ['L1', 'L2', 'L3'] }, 'grant_key_conflict'],
+      ['as many locks, another one', { lockIds: ['L1', 'L3'] }, 'grant_key_conflict'],
+      ['a lock id holding two', { lockIds: ['L1\nL2'] }, 'grant_key_conflict'],
+      [
+        'other window',
+        { window: { kind: 'scheduled', startsAt: NOW, endsAt: NOW + DAY } },
+        'grant_key_conflict',
+      ],
+    ];
+    for (const [what, over, code] of cases) {
+      const r = await w.grant.execute(request(over));
+      expect([what, r.ok ? r.value.code : r.error.code]).toEqual([what, code]);
+    }
+    expect(ourCodes(w)).toHaveLength(2);
+  });
+
+  it('a conflict says why the key is taken, and carries the stored grant', async () => {
+    const w = makeWorld();
+    const first = await w.grant.execute(request());
+    const other = await w.grant.execute(request({ holder: 'bob' }));
+    expect(other).toMatchObject({
+      ok: false,
+      error: {
+        code: 'grant_key_conflict',
+        key: 'booking-1',
+        message:
+          'Grant key "booking-1" belongs to a grant with different holder, locks or window; use a new key for a new grant, or revoke the existing one first.',
+        existing: first.ok ? first.value.grant : null,
+      },
+    });
+    await w.revoke.execute('booking-1');
+    const revoked = await w.grant.execute(request());
+    expect(!revoked.ok && revoked.error.message).toBe(
+      'Grant key "booking-1" belongs to a grant that was revoked; use a new key for a new grant, or revoke the existing one first.',
+    );
+  });
+
+  it('a key a concurrent request saved and that vanished again is a conflict with no stored grant', async () => {
+    // The store lets our save lose to a concurrent save of the key, which is gone when read back.
+    const w = makeWorld({
+      wrapStore: (inner) =>
+        storeWith(inner, { get: async () => null, save: async (g) => keyConflict(g.key) }),
+    });
+    const r = await w.grant.execute(request());
+    expect(r).toEqual({
+      ok: false,
+      error: {
+        code: 'grant_key_conflict',
+        key: 'booking-1',
+        existing: null,
+        message:
+          'Grant key "booking-1" was just used by a concurrent request; use a new key for a new grant, or revoke the existing one first.',
+      },
+    });
+    expect(w.gateway.count('createAccessCode')).toBe(0);
+  });
+
+  it('a replay when the provider cannot list the sites is provider_failed naming the site, nothing made', async () => {
+    const w = makeWorld();
+    await w.grant.execute(request());
+    const lost = ourCodes(w).find((c) => c.lockId === 'L2')!;
+    await w.gateway.deleteAccessCode(lost.id);
+    w.gateway.inject('listSites', { kind: 'fail', code: 'unavailable' });
+    const r = await w.grant.execute(request());
+    expect(r).toMatchObject({
+      ok: false,
+      error: {
+        code: 'provider_failed',
+        operation: 'listSites',
+        siteId: 'site-1',
+        message:
+          'The lock provider failed listSites for site "site-1" (unavailable: fake provider: unavailable); retry later; nothing was half-done.',
+      },
+    });
+    expect(ourCodes(w).map((c) => c.lockId)).toEqual(['L1']);
+    expect((await w.store.get('booking-1'))?.revokedAt).toBeNull();
+  });
+
+  it('a replay after the provider lost the site is site_not_found', async () => {
+    const w = makeWorld();
+    await w.grant.execute(request());
+    const moved = new FakeLockGateway({ clock: w.clock }).addSite(testSite({ id: 'site-2' }), [
+      testLock('L1', { siteId: 'site-2' }),
+      testLock('L2', { siteId: 'site-2' }),
+    ]);
+    const r = await new GrantAccess({ ...w, gateway: moved }).execute(request());
+    expect(r).toMatchObject({ ok: false, error: { code: 'site_not_found', siteId: 'site-1' } });
+    expect(moved.count('createAccessCode')).toBe(0);
+  });
+
+  it('a replay that Salto refuses rolls the stored grant back and names its own site, not another', async () => {
+    const w = makeWorld({ site: { slotLimit: 2 } });
+    // The provider lists another site first.
+    const gateway = new FakeLockGateway({ clock: w.clock })
+      .addSite(testSite({ id: 'site-0', name: 'Annex' }), [testLock('A1', { siteId: 'site-0' })])
+      .addSite(testSite({ slotLimit: 2 }), [testLock('L1'), testLock('L2'), testLock('L3')]);
+    const grant = new GrantAccess({ ...w, gateway });
+    expect((await grant.execute(request())).ok).toBe(true);
+    const lost = gateway.allCodes().find((c) => c.lockId === 'L2')!;
+    await gateway.deleteAccessCode(lost.id);
+    gateway.addForeignCode('L3'); // another app takes the freed slot
+    const r = await grant.execute(request());
+    expect(r).toMatchObject({
+      ok: false,
+      error: {
+        code: 'slot_refused_by_provider',
+        siteId: 'site-1',
+        siteName: 'Main office',
+        lockId: 'L2',
+        providerUsage: { used: 1, limit: 2 },
+      },
+    });
+    expect((await w.store.get('booking-1'))?.revokedAt).not.toBeNull();
+    expect(gateway.used('site-1')).toBe(1);
+  });
+});
+
+describe('GrantAccess: weak hubs', () => {
+  it('names the locks with a weak hub link on a new grant; a replay names none', async () => {
+    const w = makeWorld({ locks: [testLock('L1'), testLock('L2', { hubLink: 'weak' }), testLock('L3')] });
+    const r = await w.grant.execute(request());
+    expect(r.ok && r.value.weakLocks).toEqual(['L2']);
+    const again = await w.grant.execute(request());
+    expect(again.ok && again.value.weakLocks).toEqual([]);
+  });
+});
+
+describe('GrantAccess: a rollback whose revocation keeps conflicting', () => {
+  /** Another writer saves the grant just before each of our first `times` revocations. */
+  const meddling = (inner: InMemoryGrantStore, times: number) => {
+    const revocations: Grant[] = [];
+    const store = storeWith(inner, {
+      save: async (g, version, condition) => {
+        if (g.revokedAt !== null) {
+          revocations.push(g);
+          const stored = await inner.get(g.key);
+          if (stored && revocations.length <= times) await inner.save(stored, stored.version);
+        }
+        return inner.save(g, version, condition);
+      },
+    });
+    return { store, revocations };
+  };
+
+  it('tries three times, then leaves the grant unrevoked for reconcile and logs it so', async () => {
+    let saves: Grant[] = [];
+    const w = makeWorld({
+      wrapStore: (inner) => {
+        const m = meddling(inner, 5);
+        saves = m.revocations;
+        return m.store;
+      },
+    });
+    w.gateway.inject('createAccessCode', { kind: 'fail', code: 'unavailable' }, 'L2');
+    const r = await w.grant.execute(request());
+    expect(r).toMatchObject({ ok: false, error: { code: 'provider_failed', rolledBack: true } });
+    expect(saves.map((g) => g.version)).toEqual([1, 2, 3]); // each try with the version read back
+    expect((await w.store.get('booking-1'))?.revokedAt).toBeNull();
+    expect(w.logger.entries.find((e) => e.message === 'grant rolled back')).toEqual({
+      level: 'warn',
+      message: 'grant rolled back',
+      fields: { grantKey: 'booking-1', revoked: false, cleanedUp: false, cleanupPending: [] },
+    });
+  });
+
+  it('a grant that vanished from the store meanwhile is still swept from the provider', async () => {
+    let gone = false;
+    const w = makeWorld({
+      wrapStore: (inner) =>
+        storeWith(inner, {
+          get: async (key) => (gone ? null : inner.get(key)),
+          save: async (g, version, condition) => {
+            if (g.revokedAt === null) return inner.save(g, version, condition);
+            gone = true;
+            return keyConflict(g.key);
+          },
+        }),
+    });
+    w.gateway.inject('createAccessCode', { kind: 'fail', code: 'unavailable' }, 'L2');
+    const r = await w.grant.execute(request());
+    expect(r).toMatchObject({
+      ok: false,
+      error: { code: 'provider_failed', rolledBack: true, cleanupPending: [] },
+    });
+    expect(ourCodes(w)).toEqual([]);
+    expect(w.logger.entries.find((e) => e.message === 'grant rolled back')?.fields).toMatchObject({
+      cleanedUp: false,
+      cleanupPending: [],
+    });
+  });
+});
+
 describe('a use case built by hand with a bad policy', () => {
   it('throws InvalidPolicyError naming each bad field, before any call', () => {
     const w = makeWorld();
     const bad = { ...w.policy, reservedSlots: -1, onWeakHub: 'maybe' } as unknown as AccessPolicy;
-    for (const build of [
-      () => new GrantAccess({ ...w, policy: bad }),
-      () => new UnlockDoor({ ...w, policy: bad }),
-      () => new ReportSlotUsage({ ...w, policy: bad }),
-    ]) {
+    for (const [useCase, build] of [
+      ['GrantAccess', () => new GrantAccess({ ...w, policy: bad })],
+      ['UnlockDoor', () => new UnlockDoor({ ...w, policy: bad })],
+      ['ReportSlotUsage', () => new ReportSlotUsage({ ...w, policy: bad })],
+    ] as const) {
       let thrown: unknown;
       try {
         build();
@@ -280,6 +498,7 @@ describe('a use case built by hand with a bad policy', () => {
         'reservedSlots',
         'onWeakHub',
       ]);
+      expect((thrown as InvalidPolicyError).message).toMatch(new RegExp(`^${useCase}: `));
     }
     expect(w.gateway.count('listSites')).toBe(0);
   });
