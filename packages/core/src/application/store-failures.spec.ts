@@ -11,7 +11,7 @@ import { MemoryLogger } from '../infrastructure/logging.js';
 import { FailingStore, SECRET } from './failing-store.test-helpers.js';
 import { GrantAccess } from './grant-access.js';
 import { RevokeAccess } from './revoke-access.js';
-import { storeFailureOf } from './store-failures.js';
+import { guardStore, StoreCallFailed, storeFailureOf } from './store-failures.js';
 import { FakeAccessGrantGateway, testDoor } from './testing-acs-gateway.test-helpers.js';
 import { testSite } from './testing-gateway.test-helpers.js';
 import { NOW, ourCodes, request, type World, worldWithStore } from './use-cases.test-helpers.js';
@@ -163,5 +163,45 @@ describe('store_failed', () => {
     );
     expect(storeFailureOf(new TypeError(SECRET)).message).not.toContain(SECRET);
     expect(storeFailureOf(SECRET).message).toMatch(/threw string/);
+  });
+
+  it('storeFailureOf takes a carried failure only when it has every field of a StoreFailure', () => {
+    const busy = { code: 'store_busy', retryable: true, message: 'Busy.' };
+    const notQuite = [
+      null,
+      { ...busy, retryable: 'yes' },
+      { ...busy, message: 42 },
+      { retryable: true, message: 'x' },
+    ];
+    for (const failure of notQuite) {
+      expect(storeFailureOf(Object.assign(new Error('x'), { failure }))).toMatchObject({
+        code: 'store_error',
+        retryable: false,
+      });
+    }
+    expect(storeFailureOf(null).message).toMatch(/threw object instead/);
+    expect(storeFailureOf(undefined).message).toMatch(/threw undefined instead/);
+  });
+
+  it('a guarded store turns what a method throws into StoreCallFailed naming the method', async () => {
+    const inner = new InMemoryGrantStore();
+    const broken = Object.assign(Object.create(inner), {
+      listSites: async () => {
+        throw new Error(SECRET);
+      },
+    }) as InMemoryGrantStore;
+    const thrown = await guardStore(broken)
+      .listSites()
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
+    expect(thrown).toBeInstanceOf(StoreCallFailed);
+    expect(thrown).toMatchObject({
+      name: 'StoreCallFailed',
+      operation: 'listSites',
+      failure: { code: 'store_error' },
+    });
+    expect(String((thrown as StoreCallFailed).failure.message)).not.toContain(SECRET);
   });
 });
