@@ -1,15 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createKeyslotContainer, GrantAccess as ResolvedGrantAccess, UnlockDoor } from '../container.js';
-import { type AccessPolicy, DEFAULT_POLICY } from '../domain/policy.js';
-import type { Site } from '../domain/site.js';
+import { DEFAULT_POLICY } from '../domain/policy.js';
 import { VirtualClock } from '../infrastructure/clock.js';
 import { InMemoryGrantStore } from '../infrastructure/in-memory-grant-store.js';
 import { MemoryLogger } from '../infrastructure/logging.js';
-import { AwaitPins } from './await-pins.js';
+import { acsWorld, DOORS, stay } from './acs-world.test-helpers.js';
 import { GrantAccess } from './grant-access.js';
-import { ReconcileSite } from './reconcile-site.js';
-import { ReportSlotUsage } from './report-slot-usage.js';
-import { RevokeAccess } from './revoke-access.js';
 import { FakeAccessGrantGateway, testDoor } from './testing-acs-gateway.test-helpers.js';
 import { FakeLockGateway, testLock, testSite } from './testing-gateway.test-helpers.js';
 import { DAY, NOW } from './use-cases.test-helpers.js';
@@ -19,40 +15,6 @@ import { DAY, NOW } from './use-cases.test-helpers.js';
  * one slot — over every door, found again by its key. The lock path's behaviour is covered by
  * `use-cases.spec.ts` and `grant-access.spec.ts`, unchanged.
  */
-
-const DOORS = ['D1', 'D2', 'D3', 'D4'];
-
-function acsWorld(options: { policy?: Partial<AccessPolicy>; site?: Partial<Site> } = {}) {
-  const clock = new VirtualClock(NOW, { autoAdvance: true });
-  const accessGrants = new FakeAccessGrantGateway({ clock }).addSite(
-    testSite(options.site),
-    DOORS.map((d) => testDoor(d)),
-  );
-  const deps = {
-    accessGrants,
-    store: new InMemoryGrantStore(),
-    clock,
-    logger: new MemoryLogger(),
-    policy: { ...DEFAULT_POLICY, ...options.policy },
-  };
-  return {
-    ...deps,
-    grant: new GrantAccess(deps),
-    revoke: new RevokeAccess(deps),
-    awaitPins: new AwaitPins(deps),
-    reconcile: new ReconcileSite(deps),
-    report: new ReportSlotUsage(deps),
-  };
-}
-
-const stay = (over: Record<string, unknown> = {}) => ({
-  key: 'stay-1',
-  holder: 'Ana García',
-  siteId: 'site-1',
-  lockIds: DOORS,
-  window: { kind: 'ongoing' },
-  ...over,
-});
 
 describe('GrantAccess on the ACS path', () => {
   it('grants four doors with ONE access grant holding ONE slot; the lock path takes four', async () => {
