@@ -72,21 +72,10 @@ export class ReconcileSite {
   }
 
   async execute(siteId: unknown): Promise<ReconcileSiteResult> {
-    const r = await catchStoreFailure(
-      () => this.run(siteId),
-      (e): ReconcileSiteResult =>
-        err(
-          storeFailed(
-            e,
-            `Site "${String(siteId)}" could not be reconciled`,
-            e.operation === 'listBySite'
-              ? 'while reading its grants: nothing was changed.'
-              : 'while recording which revoked grants are cleaned up; what it did at the provider is kept.',
-            `Run it again ${whenStoreAllows(e)}: it is idempotent.`,
-            typeof siteId === 'string' ? { siteId } : {},
-          ),
-        ),
-    );
+    const r =
+      typeof siteId !== 'string' || siteId.trim() === ''
+        ? err(invalidInput([{ field: 'siteId', message: 'must be a non-empty string' }]))
+        : await this.runOrStoreFailed(siteId);
     const { logger } = this.deps;
     if (r.ok) {
       const count = (result: AppliedAction['result']) =>
@@ -114,12 +103,27 @@ export class ReconcileSite {
     return r;
   }
 
-  private async run(siteIdIn: unknown): Promise<ReconcileSiteResult> {
+  /** `run`, with a failure of the grant store turned into `store_failed` (running it again is safe). */
+  private runOrStoreFailed(siteId: SiteId): Promise<ReconcileSiteResult> {
+    return catchStoreFailure(
+      () => this.run(siteId),
+      (e): ReconcileSiteResult =>
+        err(
+          storeFailed(
+            e,
+            `Site "${siteId}" could not be reconciled`,
+            e.operation === 'listBySite'
+              ? 'while reading its grants: nothing was changed.'
+              : 'while recording which revoked grants are cleaned up; what it did at the provider is kept.',
+            `Run it again ${whenStoreAllows(e)}: it is idempotent.`,
+            { siteId },
+          ),
+        ),
+    );
+  }
+
+  private async run(siteId: SiteId): Promise<ReconcileSiteResult> {
     const { store, clock, logger } = this.deps;
-    if (typeof siteIdIn !== 'string' || siteIdIn.trim() === '') {
-      return err(invalidInput([{ field: 'siteId', message: 'must be a non-empty string' }]));
-    }
-    const siteId: SiteId = siteIdIn;
     const sites = await this.path.listSites();
     if (!sites.ok) return err(providerFailed('listSites', sites.error, { siteId }));
     if (!sites.value.some((s) => s.id === siteId)) return err(siteNotFound(siteId));
