@@ -12,20 +12,11 @@ import { FAILURES, FailingStore } from './failing-store.test-helpers.js';
 import { GrantAccess } from './grant-access.js';
 import { FakeAccessGrantGateway, testDoor } from './testing-acs-gateway.test-helpers.js';
 import { testSite } from './testing-gateway.test-helpers.js';
-import { makeWorld, NOW, ourCodes, request, type World } from './use-cases.test-helpers.js';
+import { makeWorld, NOW, ourCodes, request, type World, worldWithStore } from './use-cases.test-helpers.js';
 
 /** The lock path over a store that fails on cue. */
-function failingWorld(options: { site?: Partial<Site> } = {}): { w: World; store: FailingStore } {
-  let store: FailingStore | undefined;
-  const w = makeWorld({
-    ...options,
-    wrapStore: (inner) => {
-      store = new FailingStore(inner, null);
-      return store;
-    },
-  });
-  return { w, store: store! };
-}
+const failingWorld = (options: { site?: Partial<Site> } = {}): { w: World; store: FailingStore } =>
+  worldWithStore((inner) => new FailingStore(inner, null), options);
 
 /** The ACS path (one access grant over doors D1, D2) over a store that fails on cue. */
 function acsWorld(site: Partial<Site> = {}) {

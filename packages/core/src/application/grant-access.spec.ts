@@ -323,26 +323,6 @@ describe('GrantAccess: the same key again', () => {
     );
   });
 
-  it('a key a concurrent request saved and that vanished again is a conflict with no stored grant', async () => {
-    // The store lets our save lose to a concurrent save of the key, which is gone when read back.
-    const w = makeWorld({
-      wrapStore: (inner) =>
-        storeWith(inner, { get: async () => null, save: async (g) => keyConflict(g.key) }),
-    });
-    const r = await w.grant.execute(request());
-    expect(r).toEqual({
-      ok: false,
-      error: {
-        code: 'grant_key_conflict',
-        key: 'booking-1',
-        existing: null,
-        message:
-          'Grant key "booking-1" was just used by a concurrent request; use a new key for a new grant, or revoke the existing one first.',
-      },
-    });
-    expect(w.gateway.count('createAccessCode')).toBe(0);
-  });
-
   it('a replay when the provider cannot list the sites is provider_failed naming the site, nothing made', async () => {
     const w = makeWorld();
     await w.grant.execute(request());
