@@ -32,7 +32,6 @@ const MAX_CREATES = 3;
  * person, one Salto user, one slot — over all its doors, found again by its `access_grant_key`.
  */
 export class AccessGrantPath implements AccessPath {
-  readonly kind = 'access_grants';
   private readonly gateway: AccessGrantGateway;
 
   constructor(private readonly deps: Pick<AcsCoreDeps, 'accessGrants' | 'store' | 'clock' | 'logger'>) {

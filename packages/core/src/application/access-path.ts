@@ -23,7 +23,6 @@ import type { AppliedAction } from './reconcile-site.js';
  * no use case branches on the path. Not exported from the package: the ports are the public seam.
  */
 export interface AccessPath {
-  readonly kind: 'lock_codes' | 'access_grants';
   listSites(): Promise<Result<readonly Site[], GatewayFailure>>;
   getSlotUsage(siteId: SiteId): Promise<Result<ProviderSlotUsage, GatewayFailure>>;
   /** The locks (doors) among `ids` that the provider knows, as the policy reads them; unknown ids are left out. */

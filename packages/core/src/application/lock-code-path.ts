@@ -1,4 +1,4 @@
-import { type AccessCode, grantKeyOf, isNotSubscribed } from '../domain/access-code.js';
+import { type AccessCode, type AccessCodeId, grantKeyOf, isNotSubscribed } from '../domain/access-code.js';
 import type { Grant } from '../domain/grant.js';
 import type { Lock, LockId } from '../domain/lock.js';
 import { desiredCodes, reconcile } from '../domain/reconcile.js';
@@ -22,7 +22,6 @@ import type { AppliedAction } from './reconcile-site.js';
  * Salto user (one slot per lock), carrying the grant key in its name.
  */
 export class LockCodePath implements AccessPath {
-  readonly kind = 'lock_codes';
   private readonly gateway: LockGateway;
 
   constructor(private readonly deps: PortDeps) {
@@ -120,25 +119,23 @@ export class LockCodePath implements AccessPath {
     const siteLocks = await gateway.listLocks(siteId);
     if (!siteLocks.ok) return err(providerFailed('listLocks', siteLocks.error, { siteId }));
     const lockIds = [...new Set([...siteLocks.value.map((l) => l.id), ...grants.flatMap((g) => g.lockIds)])];
-    const actual: AccessCode[] = [];
-    const listed = new Set<LockId>();
+    const listed = new Map<LockId, readonly AccessCode[]>();
     const skippedLocks: { lockId: LockId; failure: GatewayFailure }[] = [];
     for (const lockId of lockIds) {
       const codes = await gateway.listAccessCodes(lockId);
-      if (codes.ok) {
-        actual.push(...codes.value);
-        listed.add(lockId);
-      } else {
-        skippedLocks.push({ lockId, failure: codes.error });
-      }
+      if (codes.ok) listed.set(lockId, codes.value);
+      else skippedLocks.push({ lockId, failure: codes.error });
     }
+    const actual = [...listed.values()].flat();
 
     // Only locks whose codes we saw: creating on a lock we could not list might duplicate a code.
     const desired = desiredCodes(grants, now).filter((d) => listed.has(d.lockId));
     const applied: AppliedAction[] = [];
+    const deleted = new Set<AccessCodeId>();
     for (const a of reconcile(desired, actual, now)) {
       if (a.kind === 'delete') {
         const del = await deleteCodeTolerant(gateway, a.accessCodeId);
+        if (del.ok) deleted.add(a.accessCodeId);
         applied.push(appliedDelete(a, del));
         continue;
       }
@@ -154,9 +151,6 @@ export class LockCodePath implements AccessPath {
 
     // What is left at the provider: codes not deleted now and not already being removed. A lock
     // that no longer exists holds no code; a lock that could not be listed proves nothing.
-    const deleted = new Set(
-      applied.flatMap((a) => (a.kind === 'delete' && a.result === 'done' ? [a.accessCodeId] : [])),
-    );
     const gone = new Set(
       skippedLocks.filter((s) => s.failure.code === 'lock_not_found').map((s) => s.lockId),
     );
