@@ -7,13 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { StoreFailure } from '../ports/grant-store.js';
 import { ContendedStore } from './contended-store.test-helpers.js';
 import { FailingStore } from './failing-store.test-helpers.js';
-import { makeWorld, NOW, ourCodes, request, type World, worldWithStore } from './use-cases.test-helpers.js';
-
-/** The log records written from now on. */
-const logsFrom = (w: World) => {
-  const start = w.logger.entries.length;
-  return () => w.logger.entries.slice(start);
-};
+import { logsFrom, makeWorld, NOW, ourCodes, request, worldWithStore } from './use-cases.test-helpers.js';
 
 describe('RevokeAccess refusals', () => {
   it.each([

@@ -100,3 +100,9 @@ export function worldWithStore<S extends GrantStore>(
   });
   return { w, store: store! };
 }
+
+/** The log records a world's logger is given from now on (call it, act, then read them). */
+export const logsFrom = (w: { readonly logger: MemoryLogger }) => {
+  const start = w.logger.entries.length;
+  return () => w.logger.entries.slice(start);
+};
