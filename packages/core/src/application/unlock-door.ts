@@ -124,14 +124,16 @@ export class UnlockDoor {
     if (!lock.ok && lock.error.code !== 'lock_not_found') {
       return err(providerFailed('getLock', lock.error, { lockId }));
     }
+    // The store is read only when the policy asks for the holder's grants. The site's grants are
+    // passed as they are: the rule counts only the holder's own (`activeGrantFor` matches the holder).
     const grantsOfHolder =
       lock.ok && holder !== undefined && policy.remoteUnlock === 'active_grant_holders'
-        ? (await store.listBySite(lock.value.siteId)).filter((g) => g.holder === holder)
-        : [];
+        ? await store.listBySite(lock.value.siteId)
+        : undefined;
     const decision = evaluateUnlock(
       policy,
       { lock: lock.ok ? lock.value : null, grantsOfHolder, now: clock.now() },
-      holder === undefined ? { lockId } : { lockId, holder },
+      { lockId, holder },
     );
     if (!decision.ok) return decision;
 
