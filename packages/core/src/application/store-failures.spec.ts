@@ -11,7 +11,7 @@ import { MemoryLogger } from '../infrastructure/logging.js';
 import { FailingStore, SECRET } from './failing-store.test-helpers.js';
 import { GrantAccess } from './grant-access.js';
 import { RevokeAccess } from './revoke-access.js';
-import { guardStore, StoreCallFailed, storeFailureOf } from './store-failures.js';
+import { catchStoreFailure, guardStore, StoreCallFailed, storeFailureOf } from './store-failures.js';
 import { FakeAccessGrantGateway, testDoor } from './testing-acs-gateway.test-helpers.js';
 import { testSite } from './testing-gateway.test-helpers.js';
 import { NOW, ourCodes, request, type World, worldWithStore } from './use-cases.test-helpers.js';
@@ -203,5 +203,29 @@ describe('store_failed', () => {
       failure: { code: 'store_error' },
     });
     expect(String((thrown as StoreCallFailed).failure.message)).not.toContain(SECRET);
+  });
+
+  it('catchStoreFailure hands a store failure to its handler, and rethrows anything else (a bug) as it is', async () => {
+    const failed = new StoreCallFailed('get', storeFailureOf(new Error(SECRET)));
+    const handled = await catchStoreFailure(
+      () => Promise.reject(failed),
+      (e) => `handled ${e.operation}`,
+    );
+    expect(handled).toBe('handled get');
+    const bug = new TypeError('a bug in the use case');
+    const rethrown = await catchStoreFailure(
+      () => Promise.reject(bug),
+      () => 'handled',
+    ).then(
+      (value) => value,
+      (e: unknown) => e,
+    );
+    expect(rethrown).toBe(bug);
+    expect(
+      await catchStoreFailure(
+        async () => 'done',
+        () => 'handled',
+      ),
+    ).toBe('done');
   });
 });

@@ -98,11 +98,7 @@ export function guardStore(store: GrantStore): GrantStore {
     listSites: () => call('listSites', () => store.listSites()),
     siteRevision: (siteId) => call('siteRevision', () => store.siteRevision(siteId)),
     save: (grant, expectedVersion, condition) =>
-      call('save', () =>
-        condition === undefined
-          ? store.save(grant, expectedVersion)
-          : store.save(grant, expectedVersion, condition),
-      ),
+      call('save', () => store.save(grant, expectedVersion, condition)),
   };
 }
 
