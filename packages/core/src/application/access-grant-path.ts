@@ -150,9 +150,11 @@ export class AccessGrantPath implements AccessPath {
     if (!listed.ok) return err(providerFailed('listAccessGrants', listed.error, { siteId }));
     const actual = listed.value;
     const applied: AppliedAction[] = [];
+    const deleted = new Set<AccessGrantId>();
     for (const a of reconcileAccessGrants(desiredAccessGrants(grants, now), actual, now)) {
       if (a.kind === 'delete_access_grant') {
         const del = await deleteAccessGrantTolerant(this.gateway, a.accessGrantId);
+        if (del.ok) deleted.add(a.accessGrantId);
         applied.push(appliedDelete(a, del));
         continue;
       }
@@ -164,11 +166,6 @@ export class AccessGrantPath implements AccessPath {
       });
       applied.push(appliedCreate(a, made));
     }
-    const deleted = new Set(
-      applied.flatMap((a) =>
-        a.kind === 'delete_access_grant' && a.result === 'done' ? [a.accessGrantId] : [],
-      ),
-    );
     const left = new Set<GrantKey>();
     for (const g of actual) if (g.key !== null && !deleted.has(g.id)) left.add(g.key);
     return ok({ actions: applied, skippedLocks: [], left, covered: () => true });
