@@ -12,11 +12,11 @@ import { FAILURES, FailingStore } from './failing-store.test-helpers.js';
 import { FakeLockGateway, testLock, testSite } from './testing-gateway.test-helpers.js';
 import { UnlockDoor } from './unlock-door.js';
 import {
+  logsFrom,
   type MakeWorldOptions,
   makeWorld,
   NOW,
   request,
-  type World,
   worldWithStore,
 } from './use-cases.test-helpers.js';
 
@@ -29,12 +29,6 @@ const world = (remoteUnlock: RemoteUnlock = 'anyone', options: MakeWorldOptions 
 /** The same over a store that fails on cue. */
 const failingWorld = (remoteUnlock: RemoteUnlock) =>
   worldWithStore((inner) => new FailingStore(inner, null), { policy: { remoteUnlock } });
-
-/** The log records written from now on. */
-const logsFrom = (w: World) => {
-  const start = w.logger.entries.length;
-  return () => w.logger.entries.slice(start);
-};
 
 /** UnlockDoor's one record per request. */
 const unlockLog = (level: 'info' | 'error', fields: Record<string, unknown>) => ({
