@@ -108,6 +108,7 @@ describe('AwaitPins refusals', () => {
   it('accepts a key of 64 characters of every allowed kind (and says no grant has it)', async () => {
     const w = makeWorld();
     const key = `Az09_-.:${'k'.repeat(56)}`;
+    const logs = logsFrom(w);
     expect(await w.awaitPins.execute(key)).toEqual({
       ok: false,
       error: {
@@ -117,6 +118,13 @@ describe('AwaitPins refusals', () => {
       },
     });
     expect(w.gateway.calls).toEqual([]);
+    expect(logs()).toEqual([
+      {
+        level: 'info',
+        message: 'await pins refused: unknown grant',
+        fields: { outcome: 'grant_not_found', grantKey: key },
+      },
+    ]);
   });
 
   it('refuses a revoked grant: its codes are gone, grant again with a new key; the provider is not asked', async () => {
@@ -124,6 +132,7 @@ describe('AwaitPins refusals', () => {
     await w.grant.execute(request());
     await w.revoke.execute('booking-1');
     const calls = w.gateway.calls.length;
+    const logs = logsFrom(w);
     expect(await w.awaitPins.execute('booking-1')).toEqual({
       ok: false,
       error: {
@@ -134,6 +143,13 @@ describe('AwaitPins refusals', () => {
       },
     });
     expect(w.gateway.calls.length).toBe(calls);
+    expect(logs()).toEqual([
+      {
+        level: 'info',
+        message: 'await pins refused: grant revoked',
+        fields: { outcome: 'grant_revoked', grantKey: 'booking-1' },
+      },
+    ]);
   });
 });
 
@@ -284,7 +300,12 @@ describe('AwaitPins when the provider fails', () => {
       {
         level: 'error',
         message: 'await pins: looking up the grant failed',
-        fields: { grantKey: 'booking-1', operation: 'listAccessCodes', failure: 'provider_issue' },
+        fields: {
+          outcome: 'provider_failed',
+          grantKey: 'booking-1',
+          operation: 'listAccessCodes',
+          failure: 'provider_issue',
+        },
       },
     ]);
   });
@@ -303,7 +324,12 @@ describe('AwaitPins when the provider fails', () => {
       {
         level: 'error',
         message: 'await pins: looking up the grant failed',
-        fields: { grantKey: 'stay-1', operation: 'findAccessGrant', failure: 'outcome_unknown' },
+        fields: {
+          outcome: 'provider_failed',
+          grantKey: 'stay-1',
+          operation: 'findAccessGrant',
+          failure: 'outcome_unknown',
+        },
       },
     ]);
   });

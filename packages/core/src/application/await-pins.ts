@@ -126,8 +126,12 @@ export class AwaitPins {
       });
       return err(grant);
     }
-    if (!grant) return err(grantNotFound(grantKey));
+    if (!grant) {
+      logger.log('info', 'await pins refused: unknown grant', { outcome: 'grant_not_found', grantKey });
+      return err(grantNotFound(grantKey));
+    }
     if (grant.revokedAt !== null) {
+      logger.log('info', 'await pins refused: grant revoked', { outcome: 'grant_revoked', grantKey });
       return err({
         code: 'grant_revoked',
         message: `Grant "${grantKey}" was revoked, so its codes are gone and it has no PINs; grant access again with a new key.`,
@@ -140,6 +144,7 @@ export class AwaitPins {
       const look = await this.path.pins(grant);
       if (!look.ok) {
         logger.log('error', 'await pins: looking up the grant failed', {
+          outcome: look.error.code,
           grantKey,
           operation: look.error.operation,
           failure: look.error.failure.code,

@@ -214,7 +214,12 @@ describe('LockCodePath.pins', () => {
       {
         level: 'error',
         message: 'await pins: looking up the grant failed',
-        fields: { grantKey: 'booking-1', operation: 'listAccessCodes', failure: 'provider_issue' },
+        fields: {
+          outcome: 'provider_failed',
+          grantKey: 'booking-1',
+          operation: 'listAccessCodes',
+          failure: 'provider_issue',
+        },
       },
     ]);
   });
