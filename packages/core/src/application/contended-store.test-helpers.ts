@@ -33,10 +33,10 @@ export class ContendedStore implements GrantStore {
   save: GrantStore['save'] = async (g, v, c) => {
     if (this.contended) this.saves.push(g);
     const theirs = await this.inner.get(g.key);
-    if (theirs !== null && this.saves.length <= this.contention.races) {
+    if (this.contended && theirs !== null && this.saves.length <= this.contention.races) {
       // The other instance renames the holder, bumping the version this save expects.
       await this.inner.save({ ...theirs, holder: `${theirs.holder}'` }, theirs.version);
     }
-    return c === undefined ? this.inner.save(g, v) : this.inner.save(g, v, c);
+    return this.inner.save(g, v, c);
   };
 }
