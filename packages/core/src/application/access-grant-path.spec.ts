@@ -27,9 +27,9 @@ const ready = (id: string) => ({
   })),
 });
 
-const failed = (code: Parameters<typeof fakeFailure>[0]) => ({
+const failed = (code: Parameters<typeof fakeFailure>[0], operation = 'createAccessGrant') => ({
   kind: 'failed',
-  operation: 'createAccessGrant',
+  operation,
   lockId: null,
   failure: fakeFailure(code),
 });
@@ -94,10 +94,12 @@ describe('AccessGrantPath.provision: one access grant, made once', () => {
     expect(w.calls()).toEqual(['findAccessGrant', 'createAccessGrant']);
   });
 
-  it('a replay whose lookup fails creates nothing: it cannot know whether one exists', async () => {
+  it('a replay whose lookup fails creates nothing (it cannot know whether one exists) and names the lookup', async () => {
     const w = pathWorld();
     w.accessGrants.inject('findAccessGrant', { kind: 'fail', code: 'unavailable' });
-    expect(await w.path.provision(grantOf(), { replay: true })).toEqual(failed('unavailable'));
+    expect(await w.path.provision(grantOf(), { replay: true })).toEqual(
+      failed('unavailable', 'findAccessGrant'),
+    );
     expect(w.calls()).toEqual(['findAccessGrant']);
     expect(w.logs()).toEqual([]);
   });

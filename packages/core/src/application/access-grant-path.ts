@@ -65,7 +65,7 @@ export class AccessGrantPath implements AccessPath {
     });
     if (r.kind === 'refused_at_limit') return { kind: 'refused_at_limit', lockId: null };
     if (r.kind === 'failed')
-      return { kind: 'failed', operation: 'createAccessGrant', lockId: null, failure: r.failure };
+      return { kind: 'failed', operation: r.operation, lockId: null, failure: r.failure };
     const pin = pinOf(r.grant);
     return {
       kind: 'ready',
@@ -176,7 +176,12 @@ type EnsureAccessGrantOutcome =
   | { readonly kind: 'ready'; readonly grant: ProviderAccessGrant }
   /** Salto refused the person a slot; the refused grant was deleted (`cleanupFailure` when that failed). */
   | { readonly kind: 'refused_at_limit'; readonly cleanupFailure: GatewayFailure | null }
-  | { readonly kind: 'failed'; readonly failure: GatewayFailure };
+  /** `operation`: the call that failed (the lookup of a replay, or the create). */
+  | {
+      readonly kind: 'failed';
+      readonly operation: 'findAccessGrant' | 'createAccessGrant';
+      readonly failure: GatewayFailure;
+    };
 
 /**
  * Makes sure grant `key` has its access grant, never creating blindly twice: with `lookFirst` an
@@ -209,7 +214,7 @@ async function ensureAccessGrant(
   };
   if (input.lookFirst) {
     const existing = await gateway.findAccessGrant(key);
-    if (!existing.ok) return { kind: 'failed', failure: existing.error };
+    if (!existing.ok) return { kind: 'failed', operation: 'findAccessGrant', failure: existing.error };
     if (existing.value !== null) return settle(existing.value);
   }
   for (let attempt = 1; ; attempt++) {
@@ -227,7 +232,7 @@ async function ensureAccessGrant(
     }
     const lost = created.error.code === 'outcome_unknown';
     if (!lost && created.error.code !== 'access_grant_exists')
-      return { kind: 'failed', failure: created.error };
+      return { kind: 'failed', operation: 'createAccessGrant', failure: created.error };
     logger.log('warn', 'create access grant: looking it up by grant key', {
       grantKey: key,
       attempt,
@@ -237,7 +242,8 @@ async function ensureAccessGrant(
     const after = await gateway.findAccessGrant(key);
     if (after.ok && after.value !== null) return settle(after.value);
     // The lookup failed: we cannot know whether it exists, so we must not create again.
-    if (!after.ok || !lost || attempt >= MAX_CREATES) return { kind: 'failed', failure: created.error };
+    if (!after.ok || !lost || attempt >= MAX_CREATES)
+      return { kind: 'failed', operation: 'createAccessGrant', failure: created.error };
   }
 }
 
