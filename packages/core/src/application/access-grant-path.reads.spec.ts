@@ -7,8 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { accessGrantKeyFor } from '../domain/access-grant.js';
 import type { Grant } from '../domain/grant.js';
 import { err, ok } from '../domain/result.js';
-import { fakeFailure, grantOf, type PathWorld, pathWorld } from './access-grant-path.test-helpers.js';
+import { grantOf, type PathWorld, pathWorld } from './access-grant-path.test-helpers.js';
 import { DOORS } from './acs-world.test-helpers.js';
+import { fakeAcsFailure } from './testing-acs-gateway.test-helpers.js';
 import { NOW } from './use-cases.test-helpers.js';
 
 /** Revoked stay-1 as the store holds it, its cleanup not yet recorded. */
@@ -33,8 +34,8 @@ const duplicate = (w: PathWorld) =>
 const everyDoorWaits = (reason: string, accessCodeId: string | null) =>
   ok({ ready: [], waiting: DOORS.map((lockId) => ({ lockId, reason, accessCodeId })) });
 
-const pendingOnEveryDoor = (code: Parameters<typeof fakeFailure>[0]) =>
-  DOORS.map((lockId) => ({ lockId, failure: fakeFailure(code) }));
+const pendingOnEveryDoor = (code: Parameters<typeof fakeAcsFailure>[0]) =>
+  DOORS.map((lockId) => ({ lockId, failure: fakeAcsFailure(code) }));
 
 describe('AccessGrantPath.sweep', () => {
   it('deletes the access grant, looks once more, and records the cleanup', async () => {
@@ -196,7 +197,7 @@ describe('AccessGrantPath.pins', () => {
           code: 'provider_failed',
           message: `The lock provider failed findAccessGrant for site "site-1" (${code}: fake ACS provider: ${code.replaceAll('_', ' ')}); retry later; nothing was half-done.`,
           operation: 'findAccessGrant',
-          failure: fakeFailure(code),
+          failure: fakeAcsFailure(code),
           siteId: 'site-1',
         }),
       );
@@ -214,7 +215,7 @@ describe('AccessGrantPath.reconcile', () => {
         message:
           'The lock provider failed listAccessGrants for site "site-1" (unavailable: fake ACS provider: unavailable); retry later; nothing was half-done.',
         operation: 'listAccessGrants',
-        failure: fakeFailure('unavailable'),
+        failure: fakeAcsFailure('unavailable'),
         siteId: 'site-1',
       }),
     );
@@ -236,7 +237,7 @@ describe('AccessGrantPath.reconcile', () => {
     w.accessGrants.inject('deleteAccessGrant', { kind: 'fail', code: 'unavailable' });
     const r = await w.path.reconcile('site-1', [grantOf()], NOW);
     expect(r.ok && r.value.actions.map((a) => [a.kind, a.result, a.failure])).toEqual([
-      ['create_access_grant', 'refused_at_limit', fakeFailure('unavailable')],
+      ['create_access_grant', 'refused_at_limit', fakeAcsFailure('unavailable')],
     ]);
   });
 

@@ -6,8 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { err } from '../domain/result.js';
-import { fakeFailure, grantOf, type PathWorld, pathWorld } from './access-grant-path.test-helpers.js';
+import { grantOf, type PathWorld, pathWorld } from './access-grant-path.test-helpers.js';
 import { DOORS } from './acs-world.test-helpers.js';
+import { fakeAcsFailure } from './testing-acs-gateway.test-helpers.js';
 
 const CREATED = 'access grant created';
 const LOOKING_UP = 'create access grant: looking it up by grant key';
@@ -27,11 +28,11 @@ const ready = (id: string) => ({
   })),
 });
 
-const failed = (code: Parameters<typeof fakeFailure>[0], operation = 'createAccessGrant') => ({
+const failed = (code: Parameters<typeof fakeAcsFailure>[0], operation = 'createAccessGrant') => ({
   kind: 'failed',
   operation,
   lockId: null,
-  failure: fakeFailure(code),
+  failure: fakeAcsFailure(code),
 });
 
 const lookingUp = (attempt: number, failure: string) => ({
@@ -60,7 +61,7 @@ describe('AccessGrantPath.findLocks', () => {
         message:
           'The lock provider failed listDoors (unavailable: fake ACS provider: unavailable); retry later; nothing was half-done.',
         operation: 'listDoors',
-        failure: fakeFailure('unavailable'),
+        failure: fakeAcsFailure('unavailable'),
       }),
     );
   });

@@ -1,25 +1,22 @@
 import type { Grant } from '../domain/grant.js';
 import type { Site } from '../domain/site.js';
-import type { GatewayFailureCode } from '../ports/lock-gateway.js';
 import { AccessGrantPath } from './access-grant-path.js';
 import { acsWorld, DOORS } from './acs-world.test-helpers.js';
-import { NOW } from './use-cases.test-helpers.js';
+import { logsFrom, NOW } from './use-cases.test-helpers.js';
 
 /** `AccessGrantPath` on its own, over `acsWorld`'s fake ACS (doors D1..D4 of site-1), for its specs. */
 
 export function pathWorld(options: { site?: Partial<Site> } = {}) {
   const w = acsWorld(options);
   const calls = w.accessGrants.calls;
-  const logs = w.logger.entries;
   const callStart = calls.length;
-  const logStart = logs.length;
   return {
     ...w,
     path: new AccessGrantPath(w),
     /** The provider calls made since the world was built, in order. */
     calls: () => calls.slice(callStart),
     /** The log records written since the world was built. */
-    logs: () => logs.slice(logStart),
+    logs: logsFrom(w),
   };
 }
 
@@ -36,10 +33,4 @@ export const grantOf = (over: Partial<Grant> = {}): Grant => ({
   revokedAt: null,
   version: 1,
   ...over,
-});
-
-/** The failure the fake ACS answers with when `code` is injected. */
-export const fakeFailure = (code: GatewayFailureCode) => ({
-  code,
-  message: `fake ACS provider: ${code.replaceAll('_', ' ')}`,
 });

@@ -92,6 +92,10 @@ describe('GrantAccess error messages', () => {
     const w = makeWorld();
     w.gateway.inject('createAccessCode', { kind: 'fail', code: 'unavailable' }, 'L2');
     const r = await w.grant.execute(request());
+    expect(r).toMatchObject({
+      ok: false,
+      error: { code: 'provider_failed', operation: 'createAccessCode', lockId: 'L2', rolledBack: true },
+    });
     expect(!r.ok && r.error.message).toBe(
       'The lock provider failed createAccessCode for lock "L2" (unavailable: fake provider: unavailable); ' +
         'grant "booking-1" was rolled back (what was made for it deleted, the grant revoked); grant again with a new key when the provider is back.',

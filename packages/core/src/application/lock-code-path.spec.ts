@@ -14,8 +14,8 @@ import { InMemoryGrantStore } from '../infrastructure/in-memory-grant-store.js';
 import { MemoryLogger } from '../infrastructure/logging.js';
 import type { GatewayFailureCode } from '../ports/lock-gateway.js';
 import { LockCodePath } from './lock-code-path.js';
-import { FakeLockGateway, testLock, testSite } from './testing-gateway.test-helpers.js';
-import { makeWorld, NOW, ourCodes, request } from './use-cases.test-helpers.js';
+import { FakeLockGateway, fakeFailure, testLock, testSite } from './testing-gateway.test-helpers.js';
+import { logsFrom, makeWorld, NOW, ourCodes, request } from './use-cases.test-helpers.js';
 
 /** The fake provider, listing a lock's codes as `relist` rewrites them (Seam's order, a code being removed). */
 class RelistingGateway extends FakeLockGateway {
@@ -50,17 +50,6 @@ async function codeOf(gateway: FakeLockGateway, lockId: LockId, key = 'booking-1
   return made.value;
 }
 
-const failure = (code: GatewayFailureCode) => ({
-  code,
-  message: `fake provider: ${code.replaceAll('_', ' ')}`,
-});
-
-/** The log records written from now on. */
-const logsFrom = (w: { logger: MemoryLogger }) => {
-  const start = w.logger.entries.length;
-  return () => w.logger.entries.slice(start);
-};
-
 describe('LockCodePath.findLocks', () => {
   it('gives the locks the provider knows, in the order asked, leaving unknown ids out', async () => {
     const { path } = lockPath();
@@ -78,7 +67,7 @@ describe('LockCodePath.findLocks', () => {
         message:
           'The lock provider failed getLock for lock "L2" (unavailable: fake provider: unavailable); retry later; nothing was half-done.',
         operation: 'getLock',
-        failure: failure('unavailable'),
+        failure: fakeFailure('unavailable'),
         lockId: 'L2',
       },
     });
@@ -97,26 +86,9 @@ describe('LockCodePath.provision', () => {
       kind: 'failed',
       operation: 'createAccessCode',
       lockId: 'L2',
-      failure: failure('unavailable'),
+      failure: fakeFailure('unavailable'),
     });
     expect(gateway.calls).toEqual(['createAccessCode:L1', 'createAccessCode:L2']);
-  });
-
-  it('GrantAccess reports that failure as provider_failed naming createAccessCode and the lock', async () => {
-    const w = makeWorld();
-    w.gateway.inject('createAccessCode', { kind: 'fail', code: 'provider_issue' }, 'L2');
-    const r = await w.grant.execute(request());
-    expect(r).toMatchObject({
-      ok: false,
-      error: {
-        code: 'provider_failed',
-        operation: 'createAccessCode',
-        lockId: 'L2',
-        message:
-          'The lock provider failed createAccessCode for lock "L2" (provider_issue: fake provider: provider issue); ' +
-          'grant "booking-1" was rolled back (what was made for it deleted, the grant revoked); grant again with a new key when the provider is back.',
-      },
-    });
   });
 
   it('an offline hub refused by the policy is "hub_offline" on that lock', async () => {
@@ -125,7 +97,7 @@ describe('LockCodePath.provision', () => {
     expect(await path.provision(grant({ lockIds: ['L1', 'L2', 'L3'] }), options)).toEqual({
       kind: 'hub_offline',
       lockId: 'L2',
-      failure: failure('hub_offline'),
+      failure: fakeFailure('hub_offline'),
     });
   });
 
@@ -187,42 +159,12 @@ describe('LockCodePath.pins', () => {
           code: 'provider_failed',
           operation: 'listAccessCodes',
           lockId: 'L2',
-          failure: failure(code),
+          failure: fakeFailure(code),
         },
       });
       expect(!r.ok && r.error.message).toContain('listAccessCodes for lock "L2"');
     },
   );
-
-  it('AwaitPins returns that failure and logs it as an error naming the call and the failure', async () => {
-    const w = makeWorld();
-    await w.grant.execute(request());
-    w.gateway.inject('listAccessCodes', { kind: 'fail', code: 'provider_issue' }, 'L1');
-    const logs = logsFrom(w);
-    expect(await w.awaitPins.execute('booking-1')).toEqual({
-      ok: false,
-      error: {
-        code: 'provider_failed',
-        message:
-          'The lock provider failed listAccessCodes for lock "L1" (provider_issue: fake provider: provider issue); retry later; nothing was half-done.',
-        operation: 'listAccessCodes',
-        failure: failure('provider_issue'),
-        lockId: 'L1',
-      },
-    });
-    expect(logs()).toEqual([
-      {
-        level: 'error',
-        message: 'await pins: looking up the grant failed',
-        fields: {
-          outcome: 'provider_failed',
-          grantKey: 'booking-1',
-          operation: 'listAccessCodes',
-          failure: 'provider_issue',
-        },
-      },
-    ]);
-  });
 
   it('per lock: the PIN of a live code, else a code waiting for it, else a refused code, else no code', async () => {
     const { clock, gateway, path } = lockPath(1);
@@ -271,7 +213,7 @@ describe('LockCodePath.reconcile', () => {
         message:
           'The lock provider failed listLocks for site "site-1" (rate_limited: fake provider: rate limited); retry later; nothing was half-done.',
         operation: 'listLocks',
-        failure: failure('rate_limited'),
+        failure: fakeFailure('rate_limited'),
         siteId: 'site-1',
       },
     });
@@ -312,7 +254,7 @@ describe('LockCodePath.reconcile', () => {
         result: 'done',
       })),
     ]);
-    expect(r.ok && r.value.skippedLocks).toEqual([{ lockId: 'L9', failure: failure('lock_not_found') }]);
+    expect(r.ok && r.value.skippedLocks).toEqual([{ lockId: 'L9', failure: fakeFailure('lock_not_found') }]);
   });
 
   it('left: the keys still held after the run — not what it deleted, not a code being removed, not a code of another app', async () => {
@@ -339,8 +281,8 @@ describe('LockCodePath.reconcile', () => {
     gateway.inject('listAccessCodes', { kind: 'fail', code: 'unavailable' }, 'L3');
     const r = await path.reconcile('site-1', [revoked('gone-1', ['L1', 'L2', 'L3'])], NOW);
     expect(r.ok && r.value.skippedLocks).toEqual([
-      { lockId: 'L3', failure: failure('unavailable') },
-      { lockId: 'L2', failure: failure('lock_not_found') },
+      { lockId: 'L3', failure: fakeFailure('unavailable') },
+      { lockId: 'L2', failure: fakeFailure('lock_not_found') },
     ]);
     if (!r.ok) return;
     const covered = (lockIds: LockId[]) => r.value.covered(revoked('gone-1', lockIds));

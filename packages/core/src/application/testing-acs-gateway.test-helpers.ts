@@ -294,8 +294,14 @@ export class FakeAccessGrantGateway implements AccessGrantGateway {
   }
 }
 
+/** The failure the fake ACS answers with for `code` (injected or its own refusal). */
+export const fakeAcsFailure = (code: GatewayFailureCode): GatewayFailure => ({
+  code,
+  message: `fake ACS provider: ${code.replaceAll('_', ' ')}`,
+});
+
 function fail(code: GatewayFailureCode): { ok: false; error: GatewayFailure } {
-  return err({ code, message: `fake ACS provider: ${code.replaceAll('_', ' ')}` });
+  return err(fakeAcsFailure(code));
 }
 
 /** A door of site-1 that takes codes, with a good link. */

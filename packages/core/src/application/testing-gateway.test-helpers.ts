@@ -352,8 +352,14 @@ export class FakeLockGateway implements LockGateway {
   }
 }
 
+/** The failure the fake answers with for `code` (injected or its own refusal). */
+export const fakeFailure = (code: GatewayFailureCode): GatewayFailure => ({
+  code,
+  message: `fake provider: ${code.replaceAll('_', ' ')}`,
+});
+
 function fail(code: GatewayFailureCode): { ok: false; error: GatewayFailure } {
-  return err({ code, message: `fake provider: ${code.replaceAll('_', ' ')}` });
+  return err(fakeFailure(code));
 }
 
 const attemptView = (a: StoredAttempt): UnlockAttempt => ({
