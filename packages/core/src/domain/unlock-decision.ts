@@ -9,7 +9,10 @@ import { type Instant, windowContains } from './time.js';
 export interface UnlockState {
   /** The lock as the provider returned it; `null` when it was not found. */
   readonly lock: Lock | null;
-  /** The holder's grants (any site); needed when `remoteUnlock` is `active_grant_holders`. */
+  /**
+   * Grants to find the holder's active one among (the holder's, or all of the lock's site: only the
+   * holder's own count); needed when `remoteUnlock` is `active_grant_holders`.
+   */
   readonly grantsOfHolder?: readonly Grant[];
   readonly now: Instant;
 }
